@@ -1,0 +1,3 @@
+from newscli.cli import cli
+
+cli(prog_name="newscli")
