@@ -1,0 +1,33 @@
+# The front door: `make demo` and `make test` work on a fresh machine with Python and pip.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DB := demo.db
+N ?= 100000
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/newscli: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(BIN)/newscli
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/newscli --db $(DEMO_DB) import fixtures/articles
+	$(BIN)/newscli --db $(DEMO_DB) show 28d491df
+
+test: $(BIN)/newscli
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/newscli
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check newscli tests || true
+
+bench: $(BIN)/newscli
+	$(BIN)/python benchmarks/run.py --n $(N)
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .ruff_cache

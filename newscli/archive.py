@@ -1,0 +1,268 @@
+"""The one place that finds, opens, creates and migrates the archive database.
+
+Writers open it through sqlite-utils (`open_archive`), which also applies the migrations.
+Read-only commands use `connect_readonly`, a plain sqlite3 connection, so that `search`
+and `show` do not pay for importing sqlite-utils at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import sqlite_utils
+
+FTS_TABLE = "articles_fts"
+FTS_COLUMNS = ("title", "subtitle", "body")
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+BUSY_TIMEOUT_MS = 30_000
+
+
+class ArchiveError(Exception):
+    """A problem with the database file, told in one line."""
+
+    exit_code = 2
+
+
+def default_db_path() -> Path:
+    """`NEWSCLI_DB`, else `$XDG_DATA_HOME/newscli/news.db`, else `~/.local/share/newscli/news.db`."""
+    if os.environ.get("NEWSCLI_DB"):
+        return Path(os.environ["NEWSCLI_DB"]).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(
+        os.path.expanduser("~"), ".local", "share"
+    )
+    return Path(data_home) / "newscli" / "news.db"
+
+
+def resolve_db_path(option: str | os.PathLike[str] | None) -> Path:
+    return Path(option).expanduser() if option else default_db_path()
+
+
+# Migrations: applied in order, each once; their names are kept in _newscli_migrations and
+# their count in PRAGMA user_version (cheap to read for the read-only commands).
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
+
+
+def migration(fn: Callable[[sqlite_utils.Database], None]):
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+FTS_TRIGGERS = {
+    "articles_ai": f"""
+CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+  INSERT INTO {FTS_TABLE} (rowid, title, subtitle, body)
+  VALUES (new.rowid, new.title, new.subtitle, new.body);
+END""",
+    "articles_ad": f"""
+CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+  INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, subtitle, body)
+  VALUES ('delete', old.rowid, old.title, old.subtitle, old.body);
+END""",
+    "articles_au": f"""
+CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
+  INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, subtitle, body)
+  VALUES ('delete', old.rowid, old.title, old.subtitle, old.body);
+  INSERT INTO {FTS_TABLE} (rowid, title, subtitle, body)
+  VALUES (new.rowid, new.title, new.subtitle, new.body);
+END""",
+}
+
+
+@migration
+def m001_articles(db: sqlite_utils.Database) -> None:
+    # `seq` is an explicit INTEGER PRIMARY KEY so that VACUUM never renumbers the rowids
+    # the external-content FTS index points at.
+    db.execute(
+        """
+        CREATE TABLE articles (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            subtitle TEXT,
+            body TEXT NOT NULL,
+            published TEXT,
+            retrieved TEXT,
+            source TEXT,
+            url TEXT,
+            authors TEXT NOT NULL DEFAULT '[]',
+            path TEXT,
+            words INTEGER NOT NULL DEFAULT 0,
+            imported_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX idx_articles_published ON articles (published)")
+    db.execute("CREATE INDEX idx_articles_source ON articles (source)")
+    # The same shape sqlite-utils' enable_fts makes, so `sqlite-utils search` and Datasette
+    # find and use the index.
+    db.execute(
+        f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING FTS5 (
+    title, subtitle, body,
+    tokenize='{TOKENIZE}',
+    content="articles"
+)"""
+    )
+    for sql in FTS_TRIGGERS.values():
+        db.execute(sql)
+
+
+def _user_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _check_sqlite(conn: sqlite3.Connection, path: Path) -> int:
+    try:
+        version = _user_version(conn)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as e:
+        raise ArchiveError(f"{path}: not a newscli database ({e})") from None
+    if version > len(MIGRATIONS):
+        raise ArchiveError(
+            f"{path}: made by a newer version of newscli (schema {version}, this one knows "
+            f"{len(MIGRATIONS)}); upgrade newscli"
+        )
+    return version
+
+
+def _missing(path: Path) -> ArchiveError:
+    return ArchiveError(
+        f"no database at {path}; create one with `newscli --db {path} import PATH...`"
+    )
+
+
+def open_archive(path: Path, *, create: bool = False) -> sqlite_utils.Database:
+    """Open (and, if `create`, make) the archive for writing, migrated to the current schema."""
+    import sqlite_utils
+
+    if not path.exists():
+        if not create:
+            raise _missing(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ArchiveError(f"cannot create {path.parent}: {e.strerror or e}") from None
+    elif path.is_dir():
+        raise ArchiveError(f"{path}: is a folder, not a database file")
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as e:
+        raise ArchiveError(f"cannot open {path}: {e}") from None
+    version = _check_sqlite(conn, path)
+    if version and not _is_newscli(conn):
+        raise ArchiveError(f"{path}: not a newscli database (no articles table)")
+    if version == 0 and _has_tables(conn):
+        raise ArchiveError(f"{path}: not a newscli database (it holds other tables)")
+    db = sqlite_utils.Database(conn)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = wal")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(db)
+    except sqlite3.OperationalError as e:
+        raise ArchiveError(f"cannot write to {path}: {e}") from None
+    return db
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+
+
+def _is_newscli(conn: sqlite3.Connection) -> bool:
+    return bool(
+        conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'"
+        ).fetchone()
+    )
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations this file has not had yet; return their names."""
+    conn = db.conn
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS _newscli_migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+    )
+    done = {row[0] for row in conn.execute("SELECT name FROM _newscli_migrations")}
+    applied = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            fn(db)
+            conn.execute(
+                "INSERT INTO _newscli_migrations VALUES (?, datetime('now'))", (name,)
+            )
+            conn.execute(f"PRAGMA user_version = {len(done) + len(applied) + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A plain connection for commands that only read; fails in one line if there is no archive."""
+    if not path.exists():
+        raise _missing(path)
+    if path.is_dir():
+        raise ArchiveError(f"{path}: is a folder, not a database file")
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as e:
+        raise ArchiveError(f"cannot open {path}: {e}") from None
+    version = _check_sqlite(conn, path)
+    if version == 0 or not _is_newscli(conn):
+        raise ArchiveError(f"{path}: not a newscli database (no articles table)")
+    if version < len(MIGRATIONS):
+        conn.close()
+        # An older file: bring it up to date once, then read.
+        open_archive(path).conn.close()
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+ARTICLE_COLUMNS = (
+    "id", "title", "subtitle", "body", "published", "retrieved", "source", "url",
+    "authors", "path", "words", "imported_at",
+)  # fmt: skip
+_INSERT = (
+    f"INSERT OR IGNORE INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})"
+)
+
+
+def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]:
+    """Insert rows (in ARTICLE_COLUMNS order) in one transaction; return (inserted, undated).
+
+    Rows whose id is already stored are skipped. The FTS index is filled once per batch
+    from the new rows rather than by the per-row trigger, which is dropped and re-made
+    inside the same transaction, so no other connection ever sees the table without it.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        before = conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+        conn.execute("DROP TRIGGER IF EXISTS articles_ai")
+        inserted = conn.executemany(_INSERT, rows).rowcount
+        conn.execute(
+            f"INSERT INTO {FTS_TABLE} (rowid, title, subtitle, body) "
+            "SELECT seq, title, subtitle, body FROM articles WHERE seq > ?",
+            (before,),
+        )
+        undated = conn.execute(
+            "SELECT count(*) FROM articles WHERE seq > ? AND published IS NULL", (before,)
+        ).fetchone()[0]
+        conn.execute(FTS_TRIGGERS["articles_ai"])
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return inserted, undated

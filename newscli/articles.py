@@ -1,0 +1,49 @@
+"""Reading stored articles back: by id or unique id prefix, as plain dicts."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+
+MIN_PREFIX = 4
+_HEX = re.compile(r"[0-9a-f]+")
+# The fields of an article as `show --json` and `export` give them, in this order.
+FIELDS = (
+    "id", "title", "subtitle", "body", "published", "retrieved", "source", "url",
+    "authors", "path", "words", "imported_at",
+)  # fmt: skip
+
+
+class IdError(Exception):
+    """An unknown or ambiguous id, told in one line."""
+
+    exit_code = 1
+
+
+def article_dict(row: sqlite3.Row) -> dict:
+    data = {name: row[name] for name in FIELDS if name in row.keys()}
+    if "authors" in data:
+        data["authors"] = json.loads(data["authors"] or "[]")
+    return data
+
+
+def find_article(conn: sqlite3.Connection, given: str) -> dict:
+    """The one article whose id is `given` or starts with it (at least 4 characters, like git)."""
+    prefix = given.strip().lower()
+    if len(prefix) < MIN_PREFIX:
+        raise IdError(f"id prefix {given!r} is too short: give at least {MIN_PREFIX} characters")
+    if not _HEX.fullmatch(prefix):
+        raise IdError(f"no article with id {given!r}")
+    # A range on the unique index instead of LIKE, which would not use it.
+    rows = conn.execute(
+        "SELECT * FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+        (prefix, prefix + "g"),
+    ).fetchall()
+    if not rows:
+        raise IdError(f"no article with id {given!r}")
+    if len(rows) > 1:
+        raise IdError(
+            f"id prefix {given!r} is ambiguous: it matches {rows[0]['id']}, {rows[1]['id']}, ..."
+        )
+    return article_dict(rows[0])

@@ -1,0 +1,155 @@
+"""Plain-text articles: the seed layout (capture date, headline, standfirst, publication date,
+body) and its simpler relatives (one date line, or headline then body)."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from newscli.dates import parse_date_line
+from newscli.models import Article
+
+_SPACE = re.compile(r"[^\S\n]+")
+_BYLINE = re.compile(r"^by:?\s+(?P<names>[^\W\d][^.!?]{1,80})$", re.IGNORECASE)
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|de|da|van|von|der|la|le|bin|al|of|the)$")
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+MAX_TITLE = 200
+# A date line further down than this many paragraphs belongs to the body, not the header.
+HEADER_BLOCKS = 6
+
+
+class ParseProblem(ValueError):
+    """Why a file or record could not become an article; `line` where it is known."""
+
+    def __init__(self, reason: str, line: int | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes of a text file as str: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ParseProblem("invalid UTF-16 text") from None
+    if b"\x00" in data:
+        raise ParseProblem("binary file (contains NUL bytes)")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="newscli-latin1")
+
+
+def _latin1_for_undefined(err: UnicodeDecodeError) -> tuple[str, int]:
+    # cp1252 leaves five bytes undefined; read those as Latin-1 rather than fail.
+    return "".join(chr(b) for b in err.object[err.start : err.end]), err.end
+
+
+codecs.register_error("newscli-latin1", _latin1_for_undefined)
+
+
+def split_paragraphs(text: str) -> list[tuple[int, str]]:
+    """Paragraphs separated by blank lines, with the line number each starts on.
+
+    Line endings may be LF, CRLF or CR; whitespace inside a paragraph becomes single spaces.
+    A date line is always a paragraph of its own, even without blank lines around it.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 0
+
+    def flush() -> None:
+        if current:
+            blocks.append((start, _SPACE.sub(" ", " ".join(current)).strip()))
+            current.clear()
+
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip()
+        if not line:
+            flush()
+        elif len(blocks) < HEADER_BLOCKS + 2 and parse_date_line(line):
+            flush()
+            blocks.append((number, line))
+        else:
+            if not current:
+                start = number
+            current.append(line)
+    flush()
+    return blocks
+
+
+def _title_from_body(body: str) -> str:
+    first = re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0]
+    return first if len(first) <= MAX_TITLE else first[: MAX_TITLE - 1].rstrip() + "…"
+
+
+def split_authors(names: str) -> list[str]:
+    return [n.strip() for n in _AUTHOR_SPLIT.split(names) if n.strip()]
+
+
+def parse_byline(line: str) -> list[str]:
+    """The names in a 'By Jane Doe and John Roe' line, or [] if the line is not a byline."""
+    match = _BYLINE.match(line)
+    if not match:
+        return []
+    names = split_authors(match["names"])
+    if all(1 <= len(n.split()) <= 5 and all(_NAME_WORD.match(w) for w in n.split()) for n in names):
+        return names
+    return []
+
+
+def parse_text_article(text: str, path: str | None = None) -> Article:
+    """Turn the text of one article file into an Article, or raise ParseProblem."""
+    blocks = split_paragraphs(text)
+    if not blocks:
+        raise ParseProblem("empty file")
+    dated = [(i, parse_date_line(b)) for i, (_, b) in enumerate(blocks[:HEADER_BLOCKS])]
+    dated = [(i, d) for i, d in dated if d]
+    texts = [b for _, b in blocks]
+    retrieved = published = None
+    subtitle: list[str] = []
+    if dated and dated[0][0] == 0:
+        # Date line first: with a second date further down the header, the first one is when
+        # the page was captured and the second when the article was published (the seed).
+        if len(dated) > 1 and dated[1][0] >= 2:
+            retrieved, published = dated[0][1], dated[1][1]
+            title_at, body_at = 1, dated[1][0] + 1
+            subtitle = texts[2 : dated[1][0]]
+        else:
+            published = dated[0][1]
+            title_at, body_at = 1, 2
+    elif dated and dated[0][0] in (1, 2, 3):
+        # Headline, maybe a standfirst, then the date line.
+        published = dated[0][1]
+        title_at, body_at = 0, dated[0][0] + 1
+        subtitle = texts[1 : dated[0][0]]
+    else:
+        title_at, body_at = 0, 1
+    if title_at >= len(texts):
+        raise ParseProblem("no headline or text after the date line", blocks[-1][0])
+    title = texts[title_at]
+    body_blocks = texts[body_at:]
+    authors: list[str] = []
+    # A "By Jane Doe" line between the header and the body names the authors.
+    for holder in (subtitle, body_blocks):
+        if holder and (authors := parse_byline(holder[0])):
+            holder.pop(0)
+            break
+    if len(title) > MAX_TITLE or not body_blocks:
+        # No separate headline: the whole text is the body, titled by its first sentence.
+        body_blocks = [title, *body_blocks]
+        title = _title_from_body(title)
+    return Article(
+        title=title,
+        subtitle="\n\n".join(subtitle) or None,
+        body="\n\n".join(body_blocks),
+        published=published,
+        retrieved=retrieved,
+        authors=authors,
+        path=path,
+    )

@@ -1,0 +1,47 @@
+"""The article record every importer yields and every output reads."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_for_id(text: str | None) -> str:
+    """Fold the differences that do not make a different article (case, spacing, Unicode form)."""
+    if not text:
+        return ""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+
+
+def make_article_id(title: str, published: str | None, body: str) -> str:
+    """A stable id: the same article gets the same id on any machine, in any input format."""
+    key = "\x1f".join(
+        (normalise_for_id(title), (published or "")[:10], normalise_for_id(body))
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Article:
+    title: str
+    body: str
+    subtitle: str | None = None
+    published: str | None = None
+    retrieved: str | None = None
+    source: str | None = None
+    url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    path: str | None = None
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = make_article_id(self.title, self.published, self.body)
+
+    @property
+    def words(self) -> int:
+        return len(self.body.split())
