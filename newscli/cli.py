@@ -39,6 +39,8 @@ class NewscliCommand(click.Command):
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         records = {}
         for param in self.get_params(ctx):
+            if isinstance(param, click.Argument):
+                continue
             record = param.get_help_record(ctx)
             if record is not None:
                 records[param.name] = record
@@ -133,7 +135,11 @@ def _console(ctx: click.Context, *, stderr: bool = False):
     return make_console(stderr=stderr, no_color=ctx.obj["no_color"])
 
 
-@cli.command(name="import", short_help="Load articles from files, folders or stdin.")
+@cli.command(
+    name="import",
+    short_help="Load articles from files, folders or stdin.",
+    sections={"Input": ["source"], "Output": ["quiet", "as_json"]},
+)
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--source",
@@ -150,13 +156,14 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, quiet, as_json) 
     A file that cannot be read is reported as `error: PATH: reason` and skipped.
 
     \b
-    Exit status: 0 all imported, 1 some inputs failed, 2 usage or database error,
-    130 interrupted (what was committed is kept).
-
-    \b
+    Examples:
       newscli import ~/articles/
       newscli import 'dumps/*.txt' --source BBC
       cat article.txt | newscli import -
+
+    \b
+    Exit status: 0 all imported, 1 some inputs failed, 2 usage or database error,
+    130 interrupted (what was committed is kept).
     """
     from newscli.archive import open_archive
     from newscli.importers import import_paths

@@ -178,7 +178,7 @@ def render_stats(console, stats: dict) -> None:
     for key, heading, items, total in tables:
         if not items:
             continue
-        table = Table(box=None, padding=(0, 2), pad_edge=False, show_edge=False)
+        table = Table(box=None, padding=(0, 1), pad_edge=False, show_edge=False)
         table.add_column(heading, header_style="bold cyan", overflow="fold")
         table.add_column("Articles", justify="right", header_style="bold cyan")
         for item in items:

@@ -29,7 +29,8 @@ def test_sqlite_utils_library_finds_the_fts_index_and_searches(fixtures_db):
     assert [row["id"] for row in found][0] in KHARKIV_IDS
     assert list(table.search("nosuchwordanywhere")) == []
     # The triggers keep the index in step when a tool other than newscli writes.
-    table.update(table.search("kharkiv", columns=["seq"]).__next__()["seq"], {"title": "Zyxwv"})
+    seq = next(iter(table.search("kharkiv", columns=["seq"])))["seq"]
+    table.update(seq, {"title": "Zyxwv"})
     assert [r["title"] for r in table.search("zyxwv", columns=["title"])] == ["Zyxwv"]
 
 

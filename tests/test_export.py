@@ -1,0 +1,122 @@
+"""`newscli export`: every article, every field, streamed as JSON Lines or CSV."""
+
+import csv
+import io
+import json
+import subprocess
+
+import pytest
+from conftest import SEED_ID, newscli_exe, rows
+
+from newscli.articles import FIELDS
+from newscli.render import write_csv, write_jsonl
+
+
+def exported(run, *args):
+    result = run("export", *args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_jsonl_has_every_article_in_import_order_with_all_fields(run, fixtures_db):
+    lines = exported(run).splitlines()
+    articles = [json.loads(line) for line in lines]
+    assert [a["id"] for a in articles] == [
+        r["id"] for r in rows(fixtures_db, "SELECT id FROM articles ORDER BY seq")
+    ]
+    assert len(articles) == 13
+    stored_columns = {r["name"] for r in rows(fixtures_db, "PRAGMA table_info(articles)")}
+    assert list(articles[0]) == [f for f in FIELDS if f in stored_columns]
+    # the same fields and values as `show --json`
+    for article in articles:
+        assert article == json.loads(run("show", "--json", article["id"]).stdout)
+
+
+def test_jsonl_keeps_the_text_byte_for_byte(run, fixtures_db):
+    by_id = {json.loads(line)["id"]: line for line in exported(run).splitlines()}
+    markup = json.loads(by_id["71ebdd25eafda9ac"])
+    stored = rows(fixtures_db, "SELECT title, body FROM articles WHERE id = '71ebdd25eafda9ac'")[0]
+    assert (markup["title"], markup["body"]) == (stored["title"], stored["body"])
+    assert "\x1b[31m" in markup["title"]
+    assert '\\u001b[31m' in by_id["71ebdd25eafda9ac"]  # escaped by JSON, one line per article
+    curly = json.loads(by_id["8d94076c3f1988c7"])
+    assert "“" in by_id["8d94076c3f1988c7"] and "“" in curly["title"]  # UTF-8, not \u201c
+
+
+def test_csv_header_and_cells(run, fixtures_db):
+    text = exported(run, "--format", "csv")
+    table = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert len(table) == 13
+    assert list(table[0]) == list(json.loads(exported(run).splitlines()[0]))
+    seed = next(row for row in table if row["id"] == SEED_ID)
+    stored = rows(fixtures_db, "SELECT * FROM articles WHERE id = ?", (SEED_ID,))[0]
+    assert seed["body"] == stored["body"]  # newlines kept inside the quoted cell
+    assert (seed["published"], seed["retrieved"], seed["words"]) == (
+        "2022-05-14", "2024-12-09", str(stored["words"]),
+    )  # fmt: skip
+    assert seed["url"] == "" and seed["authors"] == "[]"
+    byline = next(row for row in table if row["id"] == "eabe01a89c0fcdb3")
+    assert json.loads(byline["authors"]) == json.loads(
+        rows(fixtures_db, "SELECT authors FROM articles WHERE id = 'eabe01a89c0fcdb3'")[0]["authors"]
+    )
+
+
+def test_export_of_an_empty_archive(run, db_path):
+    from newscli.archive import open_archive
+
+    open_archive(db_path, create=True).conn.close()
+    assert exported(run) == ""
+    assert exported(run, "--format", "csv").splitlines() == [",".join(
+        f for f in FIELDS if f in {r["name"] for r in rows(db_path, "PRAGMA table_info(articles)")}
+    )]  # fmt: skip
+
+
+def test_export_without_database_creates_nothing(run, db_path):
+    result = run("export")
+    assert result.exit_code == 2 and result.stderr.startswith("error: no database at ")
+    assert not db_path.exists()
+
+
+def test_writers_write_each_row_as_it_comes():
+    out = io.StringIO()
+
+    def rows_then_failure():
+        yield {"id": "a", "authors": ["X"], "url": None}
+        raise RuntimeError("reader failed after the first row")
+
+    with pytest.raises(RuntimeError):
+        write_jsonl(rows_then_failure(), out)
+    assert out.getvalue() == '{"id": "a", "authors": ["X"], "url": null}\n'
+    out = io.StringIO()
+    with pytest.raises(RuntimeError):
+        write_csv(rows_then_failure(), ["id", "authors", "url"], out)
+    assert out.getvalue() == 'id,authors,url\r\na,"[""X""]",\r\n'
+
+
+def big_archive(path, n=3000):
+    from datetime import UTC, datetime
+
+    from newscli.archive import insert_batch, open_archive
+
+    db = open_archive(path, create=True)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    insert_batch(db.conn, [
+        (f"{i:016x}", f"Title {i}", None, "word " * 200, "2024-01-01", None, None, None, "[]",
+         None, 200, now)
+        for i in range(n)
+    ])  # fmt: skip
+    db.conn.close()
+
+
+def test_export_into_a_closed_pipe_stops_quietly(tmp_path):
+    db = tmp_path / "big.db"
+    big_archive(db)
+    export = subprocess.Popen(
+        [newscli_exe(), "--db", str(db), "export"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    head = export.stdout.readline()
+    export.stdout.close()  # the reader goes away, like `| head -1`
+    stderr = export.stderr.read()
+    assert export.wait(timeout=60) == 141
+    assert json.loads(head)["id"] == "0000000000000000"
+    assert stderr == b""

@@ -1,0 +1,140 @@
+"""`newscli stats`: counts made by SQLite, for people (a table) and scripts (--json)."""
+
+import json
+import os
+
+from conftest import ARTICLES, rows
+
+from newscli.stats import human_size
+
+
+def stats_json(run, *args):
+    result = run("stats", "--json", *args)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_stats_json_on_the_fixtures(run, fixtures_db):
+    stats = stats_json(run)
+    assert stats["path"] == str(fixtures_db.resolve())
+    assert stats["size_bytes"] == os.path.getsize(fixtures_db) + (
+        os.path.getsize(f"{fixtures_db}-wal") if os.path.exists(f"{fixtures_db}-wal") else 0
+    )
+    assert (stats["articles"], stats["dated"], stats["undated"]) == (13, 11, 2)
+    assert (stats["first_published"], stats["last_published"]) == ("2019-08-15", "2024-12-09")
+    assert stats["words"] == rows(fixtures_db, "SELECT sum(words) AS n FROM articles")[0]["n"] == 680
+    assert stats["source_count"] == 0
+    assert stats["sources"] == [{"source": None, "articles": 13}]
+    imported = rows(fixtures_db, "SELECT min(imported_at) AS a, max(imported_at) AS b FROM articles")
+    assert (stats["first_imported"], stats["last_imported"]) == (imported[0]["a"], imported[0]["b"])
+
+
+SOURCES = {
+    "BBC": ["abbreviated-date-hard-wrapped.txt", "cp1252-curly-quotes.txt", "date-after-headline.txt",
+            "date-before-headline.txt", "headline-then-body-undated.txt", "iso-date-and-byline.txt"],
+    "The Guardian": ["markup-and-escapes.txt", "old-mac-cr-line-endings.txt",
+                     "seed-two-dates-standfirst.txt"],
+    "Reuters": ["standfirst-two-paragraphs.txt"],
+    # the windows copy is a duplicate of the seed, already imported
+    None: ["text-that-looks-like-dates.txt", "utf8-bom-crlf.txt", "windows-copy-of-seed.txt",
+           "no-extension-article"],
+}  # fmt: skip
+
+
+def import_with_sources(run):
+    for name, files in SOURCES.items():
+        labels = ["--source", name] if name else []
+        assert run("import", "--quiet", *labels, *(ARTICLES / f for f in files)).exit_code == 0
+
+
+def test_sources_most_articles_first_and_top(run, db_path):
+    import_with_sources(run)
+    stats = stats_json(run)
+    assert stats["sources"] == [
+        {"source": "BBC", "articles": 6},
+        {"source": "The Guardian", "articles": 3},
+        {"source": None, "articles": 3},  # on a tie, named sources first
+        {"source": "Reuters", "articles": 1},
+    ]
+    assert stats["source_count"] == 3
+    assert [s["source"] for s in stats_json(run, "--top", "2")["sources"]] == ["BBC", "The Guardian"]
+    assert len(stats_json(run, "--top", "0")["sources"]) == 4
+
+
+def test_stats_table_for_people(run, db_path):
+    import_with_sources(run)
+    result = run("stats", "--top", "2")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    size = human_size(os.path.getsize(db_path))
+    assert lines[0] == f"Database   {db_path.resolve()} ({size})"
+    assert lines[1:5] == [
+        "Articles   13 (11 dated, 2 undated)",
+        "Published  2019-08-15 to 2024-12-09",
+        "Words      680",
+        "Sources    3",
+    ]
+    assert lines[5].startswith("Imported   20")
+    assert lines[6:] == [
+        "",
+        "Source        Articles",
+        "BBC                  6",
+        "The Guardian         3",
+        "... and 1 more (--top 0 for all)",  # Reuters; unlabelled articles are not a source
+    ]
+
+
+def test_tags_counted_when_articles_have_them(run, fixtures_db):
+    import sqlite3
+
+    conn = sqlite3.connect(fixtures_db)
+    if "tags" not in {r[1] for r in conn.execute("PRAGMA table_info(articles)")}:
+        conn.execute("ALTER TABLE articles ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("UPDATE articles SET tags = '[\"ukraine\", \"war\"]' WHERE title LIKE '%Kharkiv%'")
+    conn.execute("UPDATE articles SET tags = '[\"ukraine\"]' WHERE id = '0ac7a93b80c1bd3a'")
+    conn.execute("UPDATE articles SET tags = 'not json' WHERE id = 'eb0c66ae0128eef1'")
+    conn.commit()
+    conn.close()
+    stats = stats_json(run)
+    assert stats["tag_count"] == 2
+    assert stats["tags"] == [{"tag": "ukraine", "articles": 3}, {"tag": "war", "articles": 2}]
+    out = run("stats").stdout.splitlines()
+    assert "Tags       2" in out
+    assert out[-3:] == ["Tag      Articles", "ukraine         3", "war             2"]
+
+
+def test_stats_respects_terminal_width(run, db_path):
+    run("import", "--quiet", "--source", "A very long source name " * 4, ARTICLES)
+    wide = run("stats", env={"COLUMNS": "200"}).stdout.splitlines()
+    narrow = run("stats", env={"COLUMNS": "40"}).stdout.splitlines()
+    assert max(map(len, wide)) > 100
+    source_lines = narrow[narrow.index("") + 1 :]
+    assert max(map(len, source_lines)) <= 40
+    assert "".join(line.split("  ")[0] for line in source_lines[1:]).startswith("A very long")
+
+
+def test_stats_without_a_database_creates_nothing(run, db_path):
+    result = run("stats")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: no database at {db_path}; create one with `newscli --db {db_path} import PATH...`\n"
+    )
+    assert not db_path.exists()
+
+
+def test_empty_archive(run, db_path):
+    from newscli.archive import open_archive
+
+    open_archive(db_path, create=True).conn.close()
+    stats = stats_json(run)
+    assert (stats["articles"], stats["dated"], stats["undated"], stats["words"]) == (0, 0, 0, 0)
+    assert stats["first_published"] is None and stats["sources"] == []
+    assert run("stats").stdout.splitlines()[1:4] == [
+        "Articles   0 (0 dated, 0 undated)", "Words      0", "Sources    0",
+    ]  # fmt: skip
+
+
+def test_human_size():
+    assert [human_size(n) for n in (0, 1023, 1024, 1536, 5 * 1024**2, 3 * 1024**3, 2048 * 1024**3)] == [
+        "0 bytes", "1023 bytes", "1.0 KB", "1.5 KB", "5.0 MB", "3.0 GB", "2048.0 GB",
+    ]  # fmt: skip
