@@ -40,6 +40,17 @@ def _query(ctx, sql: str, params: tuple = ()) -> list[tuple]:
         return []
 
 
+def _for_bash(value: str) -> str:
+    """bash inserts a suggestion as typed: `The Guardian` must come as `The\\ Guardian`.
+    (zsh and fish quote suggestions themselves.)"""
+    import os
+    import re
+
+    if os.environ.get("_NEWSCLI_COMPLETE") != "bash_complete":
+        return value
+    return re.sub(r"([^\w@%+=:,./-])", r"\\\1", value)
+
+
 def _matching(rows: Iterable[tuple], incomplete: str) -> list:
     from click.shell_completion import CompletionItem
 
@@ -47,7 +58,9 @@ def _matching(rows: Iterable[tuple], incomplete: str) -> list:
 
     wanted = incomplete.casefold()
     return [
-        CompletionItem(row[0], help=clean(row[1], one_line=True)[:60] if len(row) > 1 else None)
+        CompletionItem(
+            _for_bash(row[0]), help=clean(row[1], one_line=True)[:60] if len(row) > 1 else None
+        )
         for row in rows
         if row[0].casefold().startswith(wanted)
     ][:MAX_SUGGESTIONS]

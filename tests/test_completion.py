@@ -7,13 +7,13 @@ import pytest
 from conftest import ARTICLES, SEED_ID, run_installed
 
 
-def complete(shell, words, *, env=None):
+def complete(shell, words, *, env=None, cword=None):
     """The lines the installed newscli answers when the shell asks to complete `words`."""
     args = words.split(" ")
     done = run_installed(env={
         "_NEWSCLI_COMPLETE": f"{shell}_complete",
         "COMP_WORDS": words,
-        "COMP_CWORD": str(len(args) - 1) if shell != "fish" else args[-1],
+        "COMP_CWORD": str(cword or len(args) - 1) if shell != "fish" else args[-1],
         **(env or {}),
     })  # fmt: skip
     assert done.returncode == 0 and done.stderr == b"", done.stderr
@@ -32,20 +32,32 @@ def sources_db(run, db_path):
 
 def test_source_values_from_the_archive(sources_db):
     out = complete("bash", f"newscli --db {sources_db} import --source ")
-    assert out== ["plain,BBC", "plain,The Guardian", "plain,bellingcat"]
+    assert out == ["plain,BBC", "plain,The\\ Guardian", "plain,bellingcat"]
     # case-insensitive prefix, as people type
     out = complete("bash", f"newscli --db {sources_db} import --source b")
-    assert out== ["plain,BBC", "plain,bellingcat"]
+    assert out == ["plain,BBC", "plain,bellingcat"]
 
 
 def test_database_from_the_environment(sources_db):
     out = complete("bash", "newscli import --source th", env={"NEWSCLI_DB": str(sources_db)})
-    assert out== ["plain,The Guardian"]
+    assert out == ["plain,The\\ Guardian"]
+
+
+def test_values_with_spaces_come_escaped_for_bash_and_as_is_for_zsh(sources_db):
+    # bash inserts what it gets; the user may have typed the space escaped or quoted
+    for typed in ("The\\ G", '"The G', "'the g"):
+        words = f"newscli --db {sources_db} import --source {typed}"
+        assert complete("bash", words, cword=5) == [
+            "plain,The\\ Guardian"
+        ]
+    assert complete("zsh", f"newscli --db {sources_db} import --source The\\ G", cword=5) == [
+        "plain", "The Guardian", "_"
+    ]
 
 
 def test_ids_complete_with_titles(sources_db):
     out = complete("zsh", f"newscli --db {sources_db} show 28d4")
-    assert out== [
+    assert out == [
         "plain", SEED_ID, "Ukraine claims Russian forces withdrawing from Kharkiv",
     ]  # fmt: skip
     out = complete("fish", f"newscli --db {sources_db} show 28D4")
