@@ -33,12 +33,13 @@ class NewscliGroup(click.Group):
         from newscli.archive import ArchiveError
         from newscli.articles import IdError
         from newscli.query import QueryError
+        from newscli.timeline import TimelineError
 
         try:
             return super().invoke(ctx)
         except (ArchiveError, IdError) as e:
             raise CliError(str(e), e.exit_code) from None
-        except QueryError as e:
+        except (QueryError, TimelineError) as e:
             raise CliError(str(e)) from None
         except sqlite3.Error as e:
             raise CliError(f"database error: {e}") from None
@@ -329,3 +330,80 @@ def _page_note(offset: int, shown: int, total: int) -> str:
     if offset + shown < total:
         note += f"; next page: --offset {offset + shown}"
     return note
+
+
+@cli.command(cls=QueryCommand)
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option("--by", type=click.Choice(["day", "week", "month", "year"]),
+              help="Count per day, ISO week (2022-W19), month or year. "
+              "Default: the finest that gives at most 60 rows.")
+@click.option("--list", "as_list", is_flag=True,
+              help="List the matching articles under their periods instead of counting.")
+@click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
+@output_options(formats=("table", "json", "jsonl", "csv", "tsv", "ids"))
+@click.pass_context
+def timeline(ctx: click.Context, query, since, until, sources, by, as_list, raw,
+             output_format) -> None:  # fmt: skip
+    """Count the articles matching QUERY (all articles without one) per period.
+
+    Same query language and filters as `newscli search`. Every period between the first
+    and the last matching article (or --since/--until when given) is shown, with 0 when
+    nothing was published; articles without a publication date are counted under the chart.
+
+    \b
+    Machine formats give one row per period: period, start, end, count (undated articles
+    are not in them; their number is written on stderr). With --list: period, published,
+    id, title, source, url per article, undated ones last with an empty period.
+
+    \b
+    Exit status: 0 something matched, 1 nothing matched, 2 error.
+
+    \b
+      newscli timeline kharkiv
+      newscli timeline kharkiv --by week --since 2022-05 --until 2022-06
+      newscli timeline 'title:kharkiv' --list
+      newscli timeline --by year --json
+    """
+    from newscli.archive import connect_readonly
+
+    text = " ".join(query) if query else None
+    since, until = _date_range(since, until)
+    options = {"by": by, "since": since, "until": until, "source": sources or None, "raw": raw}
+    conn = connect_readonly(_db_path(ctx))
+    if as_list:
+        from newscli.timeline import LIST_COLUMNS, list_articles
+
+        _, articles = list_articles(conn, text, **options)
+        if output_format == "table":
+            if articles:
+                from newscli.render import make_console, timeline_list
+
+                timeline_list(make_console(), articles)
+            else:
+                click.echo("no matches", err=True)
+        else:
+            from newscli.render import write_rows
+
+            write_rows(articles, LIST_COLUMNS, output_format)
+        sys.exit(0 if articles else 1)
+
+    from newscli.timeline import PERIOD_COLUMNS, build_timeline
+
+    if output_format == "ids":
+        raise CliError("--format ids lists articles: use it with --list")
+    chart = build_timeline(conn, text, **options)
+    if output_format == "table":
+        if chart.total:
+            from newscli.render import make_console, timeline_table
+
+            timeline_table(make_console(), chart, text or "All articles")
+        else:
+            click.echo("no matches", err=True)
+    else:
+        from newscli.render import undated_note, write_rows
+
+        write_rows(chart.periods, PERIOD_COLUMNS, output_format)
+        if chart.undated:
+            click.echo(undated_note(chart.undated), err=True)
+    sys.exit(0 if chart.total else 1)

@@ -251,3 +251,84 @@ def search_table(console, results: list[dict]) -> None:
         cells.append(snippet_text(r.get("snippet") or ""))
         table.add_row(*cells)
     console.print(table)
+
+
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(count: int, largest: int, width: int) -> str:
+    """A horizontal bar of `count` against `largest` over `width` cells, to 1/8 of a cell;
+    any count above 0 shows at least a sliver."""
+    if count <= 0 or largest <= 0 or width <= 0:
+        return ""
+    eighths = max(1, round(count / largest * width * 8))
+    full, part = divmod(eighths, 8)
+    return "█" * full + (_EIGHTHS[part] if part else "")
+
+
+def timeline_table(console, timeline, title: str) -> None:
+    """A timeline for people: a header line, then period, count and a bar per row, the
+    longest bar filling the terminal; the number of undated articles under it."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    articles = "article" if timeline.dated == 1 else "articles"
+    header = Text()
+    header.append(clean(title, one_line=True), style="bold")
+    if timeline.periods:
+        header.append(f"  ·  {timeline.dated} dated {articles}, {timeline.first} to "
+                      f"{timeline.last}  ·  by {timeline.by}")  # fmt: skip
+    console.print(header)
+    if timeline.periods:
+        largest = max(p["count"] for p in timeline.periods)
+        period_width = max(len("Period"), *(len(p["period"]) for p in timeline.periods))
+        count_width = max(len("Articles"), len(str(largest)))
+        # Between two columns: a space of padding each side and the box's blank divider.
+        bar_width = max(10, console.width - period_width - count_width - 6)
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
+        table.add_column("Period", no_wrap=True, min_width=period_width)
+        table.add_column("Articles", justify="right", no_wrap=True, min_width=count_width)
+        table.add_column("", no_wrap=True, overflow="crop", width=bar_width)
+        for p in timeline.periods:
+            table.add_row(
+                p["period"],
+                Text(str(p["count"]), style=None if p["count"] else "dim"),
+                Text(bar(p["count"], largest, bar_width), style="cyan"),
+            )
+        console.print(table)
+    if timeline.undated:
+        console.print(Text(undated_note(timeline.undated), style="dim"))
+
+
+def undated_note(undated: int) -> str:
+    if undated == 1:
+        return "1 matching article has no publication date and is not on the chart"
+    return f"{undated} matching articles have no publication date and are not on the chart"
+
+
+def timeline_list(console, articles: list[dict]) -> None:
+    """Articles under their period headings (date, id prefix, title), one line each."""
+    from rich.table import Table
+    from rich.text import Text
+
+    groups: dict[str | None, list[dict]] = {}
+    for article in articles:
+        groups.setdefault(article["period"], []).append(article)
+    for n, (period, group) in enumerate(groups.items()):
+        if n:
+            console.print()
+        heading = Text(period or "No publication date", style="bold")
+        heading.append(f"  ({len(group)})", style="dim")
+        console.print(heading)
+        table = Table.grid(padding=(0, 2), expand=True)
+        table.add_column(no_wrap=True, min_width=12)
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+        for a in group:
+            table.add_row(
+                "  " + ((a["published"] or "")[:10] or "undated"),
+                Text(a["id"][:8], style="dim"),
+                Text(clean(a["title"], one_line=True)),
+            )
+        console.print(table)
