@@ -121,3 +121,10 @@ def test_completion_scripts_for_each_shell(shell, marker):
     done = run_installed(env={"_NEWSCLI_COMPLETE": f"{shell}_source"})
     assert done.returncode == 0
     assert marker in done.stdout.decode()
+
+
+@pytest.mark.parametrize("command", ["search kharkiv", "export", "timeline", "export -crimea"])
+def test_source_filter_values_in_every_command_that_filters(sources_db, command):
+    assert complete("bash", f"newscli --db {sources_db} {command} --source b") == [
+        "plain,BBC", "plain,bellingcat",
+    ]  # fmt: skip

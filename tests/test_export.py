@@ -9,7 +9,7 @@ import pytest
 from conftest import SEED_ID, newscli_exe, rows
 
 from newscli.articles import FIELDS
-from newscli.render import write_csv, write_jsonl
+from newscli.render import write_rows
 
 
 def exported(run, *args):
@@ -24,7 +24,7 @@ def test_jsonl_has_every_article_in_import_order_with_all_fields(run, fixtures_d
     assert [a["id"] for a in articles] == [
         r["id"] for r in rows(fixtures_db, "SELECT id FROM articles ORDER BY seq")
     ]
-    assert len(articles) == 13
+    assert len(articles) == rows(fixtures_db, "SELECT count(*) AS n FROM articles")[0]["n"] == 16
     stored_columns = {r["name"] for r in rows(fixtures_db, "PRAGMA table_info(articles)")}
     assert list(articles[0]) == [f for f in FIELDS if f in stored_columns]
     # the same fields and values as `show --json`
@@ -46,7 +46,10 @@ def test_jsonl_keeps_the_text_byte_for_byte(run, fixtures_db):
 def test_csv_header_and_cells(run, fixtures_db):
     text = exported(run, "--format", "csv")
     table = list(csv.DictReader(io.StringIO(text, newline="")))
-    assert len(table) == 13
+    tsv = exported(run, "--format", "tsv").splitlines()
+    assert len(tsv) == 1 + len(table)  # one line per article: newlines are escaped
+    assert tsv[0].split("\t") == list(table[0])
+    assert len(table) == 16
     assert list(table[0]) == list(json.loads(exported(run).splitlines()[0]))
     seed = next(row for row in table if row["id"] == SEED_ID)
     stored = rows(fixtures_db, "SELECT * FROM articles WHERE id = ?", (SEED_ID,))[0]
@@ -77,20 +80,64 @@ def test_export_without_database_creates_nothing(run, db_path):
     assert not db_path.exists()
 
 
-def test_writers_write_each_row_as_it_comes():
-    out = io.StringIO()
-
+@pytest.mark.parametrize(
+    ("fmt", "written"),
+    [("jsonl", '{"id": "a", "authors": ["X"], "url": null}\n'),
+     ("csv", 'id,authors,url\na,"[""X""]",\n'),
+     ("json", '[\n  {\n    "id": "a",\n    "authors": [\n      "X"\n    ],\n    "url": null\n  }')],
+)  # fmt: skip
+def test_writers_write_each_row_as_it_comes(fmt, written):
     def rows_then_failure():
         yield {"id": "a", "authors": ["X"], "url": None}
         raise RuntimeError("reader failed after the first row")
 
-    with pytest.raises(RuntimeError):
-        write_jsonl(rows_then_failure(), out)
-    assert out.getvalue() == '{"id": "a", "authors": ["X"], "url": null}\n'
     out = io.StringIO()
     with pytest.raises(RuntimeError):
-        write_csv(rows_then_failure(), ["id", "authors", "url"], out)
-    assert out.getvalue() == 'id,authors,url\r\na,"[""X""]",\r\n'
+        write_rows(rows_then_failure(), ["id", "authors", "url"], fmt, out)
+    assert out.getvalue() == written
+
+
+def test_json_is_the_jsonl_objects_in_one_array(run, fixtures_db):
+    as_json = json.loads(exported(run, "--json"))
+    assert as_json == [json.loads(line) for line in exported(run).splitlines()]
+    assert exported(run, "--format", "json").startswith('[\n  {\n    "id": ')
+    assert exported(run, "nosuchwordanywhere", "--json") == "[]\n"
+
+
+def test_query_and_filters_as_in_search(run, fixtures_db):
+    def ids(*args):
+        return exported(run, *args, "--format", "ids").split()
+
+    searched = json.loads(run("search", "kharkiv", "--limit", "0", "--json").stdout)
+    in_import_order = [r["id"] for r in rows(fixtures_db, "SELECT id FROM articles ORDER BY seq")]
+    assert ids("kharkiv") == [i for i in in_import_order if i in {r["id"] for r in searched}]
+    assert SEED_ID in ids("kharkiv") and len(ids("kharkiv")) == len(searched) >= 3
+    assert SEED_ID not in ids("kharkiv", "-russian")  # unquoted exclusion, as in search
+    may_2022 = rows(fixtures_db, "SELECT id FROM articles WHERE published >= '2022-05' AND "
+                    "published < '2022-06' AND body LIKE '%kharkiv%' ORDER BY seq")  # fmt: skip
+    assert ids("kharkiv", "--since", "2022-05", "--until", "2022-05") == [r["id"] for r in may_2022]
+    assert SEED_ID in [r["id"] for r in may_2022] and len(may_2022) == 2
+    assert ids("--until", "2019") == ["9560b5e4f62ce59d"]
+    assert ids("--source", "nobody") == []
+    assert ids("title:russian") == [SEED_ID]
+    assert ids("--raw", "NEAR(russian withdrawing, 2)") == [SEED_ID]
+    full = [json.loads(line) for line in exported(run, "kharkiv", "--until", "2022").splitlines()]
+    assert [a["id"] for a in full] == ids("kharkiv", "--until", "2022")
+    assert all(a["body"] and a["published"] <= "2022-12-31" for a in full)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(['"unbalanced'], "error: unbalanced quote in query\n"),
+     (["--raw", "AND AND"], "error: invalid FTS5 query: syntax error near \"AND\"\n"),
+     (["--since", "someday"], None)],
+)  # fmt: skip
+def test_bad_query_or_date_is_one_line_and_writes_nothing(run, fixtures_db, args, message):
+    result = run("export", *args, "--format", "csv")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("error: ")
+    if message:
+        assert result.stderr == message
 
 
 def big_archive(path, n=3000):

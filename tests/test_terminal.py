@@ -67,7 +67,7 @@ def sourced_db(tmp_path):
 
 def test_colours_on_a_terminal_and_none_with_no_color(sourced_db):
     coloured = run_in_terminal("--db", sourced_db, "stats")
-    assert "Articles   13 (11 dated, 2 undated)" in SGR.sub("", coloured)
+    assert "Articles   16 (14 dated, 2 undated)" in SGR.sub("", coloured)
     assert colour_codes(coloured)  # the table headings are coloured on a terminal
     for env, args in (({"NO_COLOR": "1"}, []), ({}, ["--no-color"])):
         plain = run_in_terminal("--db", sourced_db, *args, "stats", env=env)
