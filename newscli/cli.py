@@ -438,9 +438,9 @@ def search(ctx: click.Context, query, since, until, sources, sort, limit, offset
     results = search_articles(conn, text, sort=sort, limit=limit, offset=offset, **filters)
     if output_format == "table":
         if results:
-            from newscli.render import make_console, search_table
+            from newscli.render import search_table
 
-            search_table(make_console(), results)
+            search_table(_console(ctx), results)
         shown = len(results)
         total = (
             offset + shown
@@ -524,9 +524,9 @@ def timeline(ctx: click.Context, query, since, until, sources, by, as_list, raw,
         _, articles = list_articles(conn, text, **options)
         if output_format == "table":
             if articles:
-                from newscli.render import make_console, timeline_list
+                from newscli.render import timeline_list
 
-                timeline_list(make_console(), articles)
+                timeline_list(_console(ctx), articles)
             else:
                 click.echo("no matches", err=True)
         else:
@@ -542,9 +542,9 @@ def timeline(ctx: click.Context, query, since, until, sources, by, as_list, raw,
     chart = build_timeline(conn, text, **options)
     if output_format == "table":
         if chart.total:
-            from newscli.render import make_console, timeline_table
+            from newscli.render import timeline_table
 
-            timeline_table(make_console(), chart, text or "All articles")
+            timeline_table(_console(ctx), chart, text or "All articles")
         else:
             click.echo("no matches", err=True)
     else:

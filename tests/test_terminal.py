@@ -105,3 +105,12 @@ def test_never_paged_when_output_is_not_a_terminal(sourced_db, tmp_path):
     assert done.returncode == 0 and not paged.exists()
     assert done.stdout.decode().startswith("Ukraine claims Russian forces withdrawing from Kharkiv\n")
     assert "\x1b" not in done.stdout.decode()
+
+
+@pytest.mark.parametrize("command", [["search", "kharkiv"], ["timeline", "--by", "year"]])
+def test_no_color_reaches_every_command(sourced_db, command):
+    coloured = run_in_terminal("--db", sourced_db, *command)
+    assert SGR.search(coloured)  # styled on a terminal (search: bold and reverse only)
+    plain = run_in_terminal("--db", sourced_db, "--no-color", *command)
+    assert colour_codes(plain) == set()
+    assert SGR.sub("", plain) == SGR.sub("", coloured)
