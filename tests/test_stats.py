@@ -3,7 +3,7 @@
 import json
 import os
 
-from conftest import ARTICLES, SEED_ID, rows
+from conftest import ARTICLES, SEED_ID, SHARED, needs_shared, rows
 
 from newscli.stats import human_size
 
@@ -139,3 +139,23 @@ def test_human_size():
     assert [human_size(n) for n in (0, 1023, 1024, 1536, 5 * 1024**2, 3 * 1024**3, 2048 * 1024**3)] == [
         "0 bytes", "1023 bytes", "1.0 KB", "1.5 KB", "5.0 MB", "3.0 GB", "2048.0 GB",
     ]  # fmt: skip
+
+
+@needs_shared
+def test_bbc_corpus_sources_counted_and_exported(run, db_path):
+    bbc = SHARED / "corpora" / "bbc"
+    imported = {}
+    for folder in sorted(p for p in bbc.iterdir() if p.is_dir()):
+        result = run("import", "--json", "--source", f"BBC {folder.name}", folder)
+        summary = json.loads(result.stdout)
+        assert summary["failed"] == 0
+        imported[f"BBC {folder.name}"] = summary["imported"]
+    stats = stats_json(run, "--top", "0")
+    total = sum(imported.values())
+    assert (stats["articles"], stats["undated"], stats["dated"]) == (total, total, 0)
+    assert total > 2000 and stats["source_count"] == len(imported) == 5
+    assert {s["source"]: s["articles"] for s in stats["sources"]} == imported
+    counts = [s["articles"] for s in stats["sources"]]
+    assert counts == sorted(counts, reverse=True)
+    exported = run("export", "--source", "BBC tech", "--format", "ids").stdout.split()
+    assert len(exported) == len(set(exported)) == imported["BBC tech"]
