@@ -155,12 +155,12 @@ def cli(ctx: click.Context, db_path: str | None, no_color: bool) -> None:
 
     \b
     Examples:
-      newscli import ~/articles/          load a folder of articles
-      newscli search 'kharkiv -crimea'    find articles, best match first
-      newscli show 28d491df               read one article
-      newscli timeline kharkiv --by month articles per month
-      newscli stats                       what the archive holds
-      newscli export > archive.jsonl      everything, for jq and scripts
+      newscli import ~/articles/              load a folder of articles
+      newscli search 'kharkiv -crimea'        find articles, best match first
+      newscli show 28d491df                   read one article
+      newscli timeline kharkiv --by month     how many articles per month
+      newscli stats                           what the archive holds
+      newscli export > archive.jsonl          everything, for jq and scripts
 
     `newscli COMMAND --help` tells more about each command.
     """
