@@ -5,9 +5,9 @@ shell command, the lines up to the next one are what it prints (stdout and stder
 terminal). A last line of `...` means "and more": only the lines above it are compared.
 
 Each block runs in a fresh folder holding `fixtures` (a link to the repository's) and
-`demo.db`: the archive `make demo` makes (fixtures/articles imported), or no archive at
-all when the block starts by importing. `NEWSCLI_DB` is `demo.db`, output is 100 columns
-wide without colour. What varies from run to run is normalised: the folder (shown as
+`demo.db`: the archive `make demo` makes (its import lines are read from the Makefile), or
+no archive at all when the block starts by importing. `NEWSCLI_DB` is `demo.db`, output is
+100 columns wide without colour. What varies from run to run is normalised: the folder (shown as
 /home/you/newscli), today's import times (shown as 2025-01-06 09:30:00) and, when
 comparing only, database sizes.
 
@@ -64,15 +64,33 @@ def read_examples(text: str) -> list[Example]:
     return examples
 
 
+def demo_imports() -> list[list[str]]:
+    """The `newscli ... import` lines of the Makefile's `demo` target, as argument lists."""
+    import shlex
+
+    lines = (ROOT / "Makefile").read_text().split("\ndemo:", 1)[1].split("\n")[1:]
+    commands = []
+    for line in lines:
+        if not line.startswith("\t"):
+            break
+        words = shlex.split(line)
+        if words and words[0].endswith("/newscli") and "import" in words:
+            commands.append(words[words.index("import") + 1 :])
+    assert commands, "the Makefile's demo target imports nothing"
+    return commands
+
+
 def _demo_archive(cache: Path) -> Path:
+    """demo.db as `make demo` makes it."""
     db = cache / "demo.db"
     if not db.exists():
         cache.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(
-            [str(BIN / "newscli"), "--db", str(db), "import", "--quiet", str(ROOT / "fixtures/articles")],
-            capture_output=True, timeout=120,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
+        for args in demo_imports():
+            done = subprocess.run(
+                [str(BIN / "newscli"), "--db", str(db), "import", "--quiet", *args],
+                cwd=ROOT, capture_output=True, timeout=120,
+            )  # fmt: skip
+            assert done.returncode == 0, done.stderr
     return db
 
 
