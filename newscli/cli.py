@@ -103,6 +103,7 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
     \b
       newscli import ~/articles/          load a folder of articles
       newscli search 'kharkiv -crimea'    find articles, best match first
+      newscli timeline kharkiv            how many articles per week, month or year
       newscli show 28d491df               read one article
     """
     from pathlib import Path
