@@ -285,6 +285,8 @@ def search(ctx: click.Context, query, since, until, sources, sort, limit, offset
       newscli search 'title:"russian forces"' --sort newest --json | jq -r '.[].title'
       newscli search kharkiv --format ids | xargs newscli show
     """
+    import itertools
+
     from newscli.archive import connect_readonly
     from newscli.search import count_matches, search_articles
 
@@ -296,8 +298,9 @@ def search(ctx: click.Context, query, since, until, sources, sort, limit, offset
         total = count_matches(conn, text, **filters)
         click.echo(total)
         sys.exit(0 if total else 1)
-    results = search_articles(conn, text, sort=sort, limit=limit, offset=offset, **filters)
+    page = {"sort": sort, "limit": limit, "offset": offset}
     if output_format == "table":
+        results = search_articles(conn, text, **page, **filters)
         if results:
             from newscli.render import make_console, search_table
 
@@ -309,14 +312,19 @@ def search(ctx: click.Context, query, since, until, sources, sort, limit, offset
             else count_matches(conn, text, **filters)
         )
         click.echo(_page_note(offset, shown, total), err=True)
-    else:
-        from newscli.render import write_rows
-        from newscli.search import RESULT_COLUMNS, marked_snippet
+        sys.exit(0 if results else 1)
+    from newscli.render import write_rows
+    from newscli.search import RESULT_COLUMNS, iter_search_articles, marked_snippet
 
-        for r in results:
-            r["snippet"] = marked_snippet(r["snippet"])
-        write_rows(results, RESULT_COLUMNS, output_format)
-    sys.exit(0 if results else 1)
+    results = iter_search_articles(conn, text, **page, **filters)
+    # The query is checked before the first line is written: errors never follow output.
+    first = next(results, None)
+    rows = [] if first is None else itertools.chain([first], results)
+    written = write_rows(
+        ({**r, "snippet": marked_snippet(r["snippet"])} for r in rows), RESULT_COLUMNS,
+        output_format,
+    )
+    sys.exit(0 if written else 1)
 
 
 def _page_note(offset: int, shown: int, total: int) -> str:
