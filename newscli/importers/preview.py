@@ -85,6 +85,12 @@ def preview_paths(
                     break
         finally:
             items.close()
+        reported = {p.error.split(":")[0] for p in preview.problems}
+        for option in mapper.missing_overrides():
+            if f"--map {option}" not in reported:
+                preview.problems.append(ImportProblem(
+                    preview.path, None, f"--map {option}: no such field in the records read"
+                ))  # fmt: skip
         preview.format = mapper.format
         if mapper.format in MAPPED_FORMATS and mapper.first is not None:
             described = mapper.describe()
