@@ -7,8 +7,11 @@ import os
 
 import pytest
 from conftest import FIXTURES, rows
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newscli.importers import detect_format, is_importable, read_path
+from newscli.models import normalise_for_id
 
 JSON = FIXTURES / "json"
 JSONL = FIXTURES / "jsonl"
@@ -665,3 +668,20 @@ def test_readers_are_generators_that_stream(tmp_path):
     first = next(items)
     assert first.title == "first"
     items.close()
+
+
+WHITESPACE_AND_TEXT = st.sampled_from(
+    [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u2003", "\u3000",
+     "\u200b", "\ufeff", "a", "Ä", "ﬁ", "İ", "ß", "x\u0301"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(WHITESPACE_AND_TEXT, max_size=30).map("".join))
+def test_id_normalisation_is_the_same_as_the_regex_form(text):
+    """normalise_for_id joins str.split(); ids must stay what the \\s+ regex made them."""
+    import re
+    import unicodedata
+
+    old = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    assert normalise_for_id(text) == old
