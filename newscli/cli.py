@@ -285,7 +285,14 @@ def _date_range(since: str | None, until: str | None) -> tuple[str | None, str |
 
 
 def filter_options(fn):
-    """--since, --until and --source, shared by search and timeline."""
+    """--since, --until, --source and --tag, shared by search and timeline."""
+    fn = click.option(
+        "--tag",
+        "tags",
+        multiple=True,
+        metavar="NAME",
+        help="Only articles with this tag (any case; repeat to require several).",
+    )(fn)
     fn = click.option(
         "--source",
         "sources",
@@ -319,8 +326,8 @@ def filter_options(fn):
 @click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
 @output_options()
 @click.pass_context
-def search(ctx: click.Context, query, since, until, sources, sort, limit, offset, count_only,
-           raw, output_format) -> None:  # fmt: skip
+def search(ctx: click.Context, query, since, until, sources, tags, sort, limit, offset,
+           count_only, raw, output_format) -> None:  # fmt: skip
     """Find articles: all the words of QUERY, best match first.
 
     \b
@@ -351,7 +358,8 @@ def search(ctx: click.Context, query, since, until, sources, sort, limit, offset
 
     text = " ".join(query)
     since, until = _date_range(since, until)
-    filters = {"since": since, "until": until, "source": sources or None, "raw": raw}
+    filters = {"since": since, "until": until, "source": sources or None, "tag": tags or None,
+               "raw": raw}  # fmt: skip
     conn = connect_readonly(_db_path(ctx))
     if count_only:
         total = count_matches(conn, text, **filters)
@@ -405,7 +413,7 @@ def _page_note(offset: int, shown: int, total: int) -> str:
 @click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
 @output_options(formats=("table", "json", "jsonl", "csv", "tsv", "ids"))
 @click.pass_context
-def timeline(ctx: click.Context, query, since, until, sources, by, as_list, raw,
+def timeline(ctx: click.Context, query, since, until, sources, tags, by, as_list, raw,
              output_format) -> None:  # fmt: skip
     """Count the articles matching QUERY (all articles without one) per period.
 
@@ -431,7 +439,8 @@ def timeline(ctx: click.Context, query, since, until, sources, by, as_list, raw,
 
     text = " ".join(query) if query else None
     since, until = _date_range(since, until)
-    options = {"by": by, "since": since, "until": until, "source": sources or None, "raw": raw}
+    options = {"by": by, "since": since, "until": until, "source": sources or None,
+               "tag": tags or None, "raw": raw}  # fmt: skip
     conn = connect_readonly(_db_path(ctx))
     if as_list:
         from newscli.timeline import LIST_COLUMNS, list_articles
