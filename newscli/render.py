@@ -154,9 +154,11 @@ def render_dry_run(console, previews) -> None:
                 extra = json.dumps(record["extra"], ensure_ascii=False)
                 line("extra", clean(extra if len(extra) <= 200 else extra[:199] + "…", one_line=True),
                      indent=4)  # fmt: skip
-            line("body", clean(record["body"], one_line=True), indent=4)
+            line("body", clean(record["body"], one_line=True) or "(none: a title-only record)",
+                 indent=4)  # fmt: skip
         for problem in preview.problems:
-            console.print(Text("  error: " + clean(str(problem), one_line=True)))
+            # One line however long, as grep and the import's own errors have it.
+            console.print(Text("  error: " + clean(str(problem), one_line=True)), soft_wrap=True)
 
 
 # --- output formats shared by the listing commands (search, timeline, ...) ---------------

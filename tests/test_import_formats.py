@@ -685,3 +685,15 @@ def test_id_normalisation_is_the_same_as_the_regex_form(text):
 
     old = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()
     assert normalise_for_id(text) == old
+
+
+def test_dry_run_errors_stay_on_one_line(run):
+    result = run("import", "--dry-run", MAP / "abc-style-for-map.csv")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{MAP / 'abc-style-for-map.csv'}  (csv)",
+        "  published  ← publish_date",
+        "  extra      ← headline_text",
+        f"  error: {MAP / 'abc-style-for-map.csv'}:1: no title or body column among: publish_date, "
+        "headline_text; name them with --map title=COLUMN --map body=COLUMN",
+    ]
