@@ -697,3 +697,64 @@ def test_dry_run_errors_stay_on_one_line(run):
         f"  error: {MAP / 'abc-style-for-map.csv'}:1: no title or body column among: publish_date, "
         "headline_text; name them with --map title=COLUMN --map body=COLUMN",
     ]
+
+
+def test_page_without_article_text_is_reported(run, tmp_path):
+    page = tmp_path / "nav-only.html"
+    page.write_text("<!DOCTYPE html><html><head><title>Home</title><script>var x = 1;</script>"
+                    "</head><body><img src='banner.png'></body></html>")  # fmt: skip
+    result = run("import", page)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"error: {page}: no article text found in this page"
+
+
+@pytest.mark.parametrize(
+    "content,error",
+    [
+        (b"42", "expected an array or object of articles, got number"),
+        (b'["just a string"]', "record 1: expected an object, got a string"),
+        (b'{"articles": [{"title": "ok", "body": "b"}, 7]}', "record 2: expected an object, got a number"),
+    ],
+)
+def test_json_shapes_that_are_not_articles(run, tmp_path, content, error):
+    path = tmp_path / "odd.json"
+    path.write_bytes(content)
+    result = run("import", path, "--json")
+    assert result.exit_code == 1
+    assert [e["error"] for e in json.loads(result.stdout)["errors"]] == [error]
+
+
+FORMATS = ["text", "markdown", "json", "jsonl", "csv", "tsv", "html"]
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["title", "body", "date", "tags", "authors", "source", "x"]), inner, max_size=5
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    fmt=st.sampled_from(FORMATS),
+    data=st.one_of(
+        st.binary(max_size=300),
+        JSONISH.map(lambda v: json.dumps(v).encode()),
+        st.lists(JSONISH.map(json.dumps), max_size=4).map(lambda ls: "\n".join(ls).encode()),
+        st.text(alphabet=",;\t\"\n\r xab:-#", max_size=120).map(str.encode),
+    ),
+    gz=st.booleans(),
+)
+def test_any_input_gives_articles_or_problems_never_an_exception(tmp_path_factory, fmt, data, gz):
+    from newscli.importers import ImportProblem
+    from newscli.models import Article
+
+    path = tmp_path_factory.mktemp("fuzz") / "input"
+    path.write_bytes(gzip.compress(data) if gz else data)
+    for item in read_path(str(path), fmt):
+        assert isinstance(item, Article | ImportProblem)
+        if isinstance(item, Article):
+            assert item.title and isinstance(item.body, str) and len(item.id) == 16
+            json.dumps(item.extra)
+    for item in read_path(str(path)):  # detected
+        assert isinstance(item, Article | ImportProblem)
