@@ -513,6 +513,9 @@ def test_map_on_json_records_and_dotted_paths(run, db_path):
         "--map", "subtitle=", db=other)  # fmt: skip
     found = articles(other)
     assert found["Council approves new cycle lanes"]["source"] == "valley-times"
+    assert found["Council approves new cycle lanes"]["extra"]["source"] == {
+        "id": "valley-times", "name": "Valley Times"
+    }  # fmt: skip
     barrier = found["Harbour flood barrier passes its first winter test"]
     assert barrier["subtitle"] is None
     assert barrier["extra"]["description"].startswith("The new barrier closed")
@@ -685,6 +688,16 @@ def test_id_normalisation_is_the_same_as_the_regex_form(text):
 
     old = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()
     assert normalise_for_id(text) == old
+
+
+def test_dry_run_with_a_dotted_map_lists_the_object_under_extra(run):
+    result = run("import", "--dry-run", "--json", JSON / "newsapi-object-with-articles-key.json",
+                 "--map", "source=source.id")  # fmt: skip
+    [preview] = json.loads(result.stdout)
+    assert preview["mapping"]["source"] == "source.id"
+    assert preview["extra_fields"] == ["source", "urlToImage"]
+    assert preview["records"][0]["source"] is None  # no id in the first record's source
+    assert preview["records"][1]["source"] == "valley-times"
 
 
 def test_dry_run_errors_stay_on_one_line(run):

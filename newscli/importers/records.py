@@ -155,11 +155,9 @@ class RecordMapper:
     def describe(self) -> dict[str, Any]:
         """The mapping of the first record, and the fields that went to `extra`."""
         mapping = self.first or {}
-        used = {c.lower().split(".")[0] for c in mapping.values()}
-        return {
-            "fields": dict(mapping),
-            "extra": [k for k in self.first_keys if k.lower() not in used],
-        }
+        keys = dict.fromkeys(self.first_keys)
+        used = {_top_key(keys, column) for column in mapping.values()}
+        return {"fields": dict(mapping), "extra": [k for k in self.first_keys if k not in used]}
 
     def article(self, record: Mapping[str, Any], *, body: str | None = None) -> Article:
         """The article a record holds, or ParseProblem. `body` is given by formats that hold
