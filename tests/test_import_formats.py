@@ -263,6 +263,19 @@ EXPECTED = {
                       "pagetype": "article"},
         },
     },
+    # Metadata only in a JSON-LD @graph; the URL and the capture time from SingleFile's note.
+    HTML / "singlefile-capture-json-ld-only.html": {
+        "Library reopens after flood repairs": {
+            "body": "The central library reopened its doors on Thursday, eighteen months after "
+                    "floodwater filled its basement archive.\n\nVolunteers spent the summer",
+            "published": "2023-11-30T08:05:00+00:00",
+            "retrieved": "2023-12-02T16:45:10+01:00",
+            "authors": ["Grace Huang"],
+            "source": "Valley Times",
+            "url": "https://www.valleytimes.example/news/2023/11/library-reopens",
+            "extra": {"modified": "2023-11-30T12:00:00+00:00", "pagetype": "website"},
+        },
+    },
 }  # fmt: skip
 
 
@@ -285,12 +298,28 @@ def test_each_fixture_gives_its_values(run, db_path, path):
 
 
 def test_saved_page_leaves_out_navigation_and_footer(run, db_path):
-    [page] = imported(run, db_path, HTML).values()
+    page = imported(run, db_path, HTML)["Kharkiv metro reopens after months as a shelter"]
     for boilerplate in ("Subscribe", "cookies", "Most read", "Celebrity chef", "All rights",
                         "Privacy policy", "By Olena"):  # fmt: skip
         assert boilerplate not in page["body"]
     assert page["body"].count("\n\n") == 4  # five paragraphs
     assert page["body"].endswith("air raid sirens still sounded several times a day.")
+    library = articles(db_path)["Library reopens after flood repairs"]
+    for boilerplate in ("Log in", "Sport", "Advertise", "Cookie", "30 November 2023 ·"):
+        assert boilerplate not in library["body"]
+
+
+def test_browser_saved_from_note_gives_the_url(run, db_path, tmp_path):
+    page = tmp_path / "page.htm"
+    page.write_text(
+        "<!DOCTYPE html>\n<!-- saved from url=(0038)https://example.org/news/2020/a-story -->\n"
+        "<html><head><title>A story</title></head><body><article><p>Some text of a story that "
+        "is long enough to be the main text of the page, officials said on Monday.</p>"
+        "</article></body></html>"
+    )
+    [article] = imported(run, db_path, page).values()
+    assert (article["title"], article["url"]) == ("A story", "https://example.org/news/2020/a-story")
+    assert article["retrieved"] is None
 
 
 @pytest.mark.parametrize(
@@ -325,11 +354,11 @@ def test_whole_format_folders_import_cleanly(run, db_path):
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
     files = [p for d in (JSON, JSONL, CSV, MARKDOWN, HTML, GZIP) for p in d.iterdir()]
-    assert summary["files"] == len(files) == 29
+    assert summary["files"] == len(files) == 30
     assert summary["failed"] == 0
     # Each gzip fixture repeats articles of the other folders.
-    assert (summary["imported"], summary["duplicates"]) == (35, 14)
-    assert rows(db_path, "SELECT count(*) n FROM articles")[0]["n"] == 35
+    assert (summary["imported"], summary["duplicates"]) == (36, 14)
+    assert rows(db_path, "SELECT count(*) n FROM articles")[0]["n"] == 36
 
 
 # Bad records: reported with path and line, the rest of the file imported.
