@@ -65,14 +65,17 @@ def _day_after(iso: str) -> str:
     return (date.fromisoformat(iso[:10]) + timedelta(days=1)).isoformat()
 
 
-def filter_sql(*, since=None, until=None, source=None, table: str = "a") -> tuple[str, list]:
+def filter_sql(
+    *, since=None, until=None, source=None, tag=None, table: str = "a"
+) -> tuple[str, list]:
     """SQL conditions (each starting with ' AND ') and their bound parameters for the
     filters shared by search and timeline.
 
     `since`/`until` are ISO dates (or datetime.date); both are inclusive and compare with the
     date as written in the article, so `until='2022-05-14'` keeps '2022-05-14T23:10:00+00:00'.
     Articles without a publication date never pass a date filter. `source` is one name or
-    several, matched without regard to case.
+    several, matched without regard to case. `tag` is one tag or several, each of which the
+    article must have (compared without regard to ASCII case).
     """
     sql, params = [], []
     if since is not None:
@@ -92,6 +95,12 @@ def filter_sql(*, since=None, until=None, source=None, table: str = "a") -> tupl
             marks = ", ".join("?" * len(names))
             sql.append(f" AND {table}.source COLLATE NOCASE IN ({marks})")
             params.extend(names)
+    if tag is not None:
+        for name in [tag] if isinstance(tag, str) else list(tag):
+            sql.append(
+                f" AND EXISTS (SELECT 1 FROM json_each({table}.tags) WHERE value = ? COLLATE NOCASE)"
+            )
+            params.append(name)
     return "".join(sql), params
 
 
@@ -112,6 +121,7 @@ def search_articles(
     since=None,
     until=None,
     source=None,
+    tag=None,
     sort: str = "rank",
     limit: int | None = 20,
     offset: int = 0,
@@ -150,7 +160,7 @@ def iter_search_articles(
     expression = match_expression(query, raw=raw)
     if raw:
         check_raw_expression(conn, expression)
-    where, params = filter_sql(since=since, until=until, source=source)
+    where, params = filter_sql(since=since, until=until, source=source, tag=tag)
     if sort == "rank":
         inner = _matches_sql(where, f"articles_fts.rowid AS seq, {_BM25} AS bm25_rank")
     else:
@@ -182,13 +192,20 @@ def iter_search_articles(
 
 
 def count_matches(
-    conn: sqlite3.Connection, query: str, *, since=None, until=None, source=None, raw=False
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    since=None,
+    until=None,
+    source=None,
+    tag=None,
+    raw=False,
 ) -> int:
     """How many articles match `query` with these filters (the same ones as search_articles)."""
     expression = match_expression(query, raw=raw)
     if raw:
         check_raw_expression(conn, expression)
-    where, params = filter_sql(since=since, until=until, source=source)
+    where, params = filter_sql(since=since, until=until, source=source, tag=tag)
     sql = _matches_sql(where, "count(*)")
     return conn.execute(sql, [expression, *params]).fetchone()[0]
 
