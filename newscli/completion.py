@@ -66,10 +66,20 @@ def _matching(rows: Iterable[tuple], incomplete: str) -> list:
     ][:MAX_SUGGESTIONS]
 
 
+def _one_per_spelling(rows: list[tuple]) -> list[tuple]:
+    """`Weather` and `weather` are one value to `--tag` and `--source` (any case): offer one."""
+    seen: dict[str, tuple] = {}
+    for row in rows:
+        seen.setdefault(row[0].lower(), row)
+    return list(seen.values())
+
+
 def complete_sources(ctx, param, incomplete: str) -> list:
     """The source names in the archive (`--source`)."""
     return _matching(
-        _query(ctx, "SELECT DISTINCT source FROM articles WHERE source IS NOT NULL ORDER BY source"),
+        _one_per_spelling(_query(
+            ctx, "SELECT DISTINCT source FROM articles WHERE source IS NOT NULL ORDER BY source"
+        )),  # fmt: skip
         incomplete,
     )
 
@@ -77,12 +87,12 @@ def complete_sources(ctx, param, incomplete: str) -> list:
 def complete_tags(ctx, param, incomplete: str) -> list:
     """The tags in the archive (`--tag`), once articles carry tags."""
     return _matching(
-        _query(
+        _one_per_spelling(_query(
             ctx,
             "SELECT DISTINCT t.value FROM articles, json_each(articles.tags) AS t"
             " WHERE json_valid(articles.tags) AND json_type(articles.tags) = 'array'"
-            " ORDER BY t.value",
-        ),
+            " AND t.type = 'text' ORDER BY t.value",
+        )),  # fmt: skip
         incomplete,
     )
 

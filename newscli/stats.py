@@ -30,20 +30,21 @@ def _size_on_disk(path: Path) -> int:
 
 def archive_stats(conn: sqlite3.Connection, path: Path, *, top: int = DEFAULT_TOP) -> dict:
     """The archive in numbers, as a JSON-ready dict. `top` limits sources and tags (0: all)."""
-    limit = top if top > 0 else -1  # SQLite: LIMIT -1 means no limit
+    limit = top
     articles, dated, words, first, last, first_import, last_import = conn.execute(
         "SELECT count(*), count(published), coalesce(sum(words), 0), min(published),"
         " max(published), min(imported_at), max(imported_at) FROM articles"
     ).fetchone()
-    source_count = conn.execute("SELECT count(DISTINCT source) FROM articles").fetchone()[0]
-    sources = [
-        {"source": source, "articles": n}
-        for source, n in conn.execute(
-            "SELECT source, count(*) AS n FROM articles GROUP BY source"
-            " ORDER BY n DESC, source IS NULL, source LIMIT ?",
-            (limit,),
-        )
-    ]
+    named, unnamed = _fold(
+        conn.execute("SELECT source, count(*) FROM articles GROUP BY source").fetchall()
+    )
+    sources = [{"source": name, "articles": n} for name, n in named]
+    if unnamed:
+        sources.append({"source": None, "articles": unnamed})
+    # most articles first; on a tie, named sources before the unlabelled, then by name
+    sources.sort(key=lambda s: (-s["articles"], s["source"] is None, s["source"] or ""))
+    source_count = len(named)
+    sources = sources[:limit] if limit > 0 else sources
     stats = {
         "path": str(path.resolve()),
         "size_bytes": _size_on_disk(path),
@@ -65,20 +66,37 @@ def archive_stats(conn: sqlite3.Connection, path: Path, *, top: int = DEFAULT_TO
 
 def _tag_stats(conn: sqlite3.Connection, limit: int) -> dict:
     """Tags are a JSON list per article; json_each unnests them in SQL."""
-    usable = "json_valid(articles.tags) AND json_type(articles.tags) = 'array'"
-    tag_count = conn.execute(
-        f"SELECT count(DISTINCT t.value) FROM articles, json_each(articles.tags) AS t WHERE {usable}"
-    ).fetchone()[0]
-    tags = [
-        {"tag": tag, "articles": n}
-        for tag, n in conn.execute(
-            "SELECT t.value AS tag, count(DISTINCT articles.seq) AS n"
-            f" FROM articles, json_each(articles.tags) AS t WHERE {usable}"
-            " GROUP BY t.value ORDER BY n DESC, tag LIMIT ?",
-            (limit,),
-        )
+    named, _ = _fold(
+        conn.execute(
+            "SELECT t.value, count(DISTINCT articles.seq) FROM articles, json_each(articles.tags) AS t"
+            " WHERE json_valid(articles.tags) AND json_type(articles.tags) = 'array'"
+            " AND t.type = 'text' GROUP BY t.value"
+        ).fetchall()
+    )
+    tags = [{"tag": name, "articles": n} for name, n in named]
+    return {"tag_count": len(tags), "tags": tags[:limit] if limit > 0 else tags}
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _fold(counts: list[tuple[str | None, int]]) -> tuple[list[tuple[str, int]], int]:
+    """Counts per name taken together without regard to case, as `--source` and `--tag`
+    match them (SQLite's NOCASE: ASCII letters), each shown in its most used spelling;
+    most articles first, then by name. Also the count for no name (None)."""
+    groups: dict[str, list[tuple[str, int]]] = {}
+    unnamed = 0
+    for name, n in counts:
+        if name is None:
+            unnamed += n
+        else:
+            groups.setdefault(name.translate(_ASCII_LOWER), []).append((name, n))
+    named = [
+        (min(spellings, key=lambda s: (-s[1], s[0]))[0], sum(n for _, n in spellings))
+        for spellings in groups.values()
     ]
-    return {"tag_count": tag_count, "tags": tags}
+    named.sort(key=lambda item: (-item[1], item[0]))
+    return named, unnamed
 
 
 def human_size(n: int) -> str:

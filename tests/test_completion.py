@@ -1,6 +1,7 @@
 """Shell completion (Click's mechanism): option values come from the archive, safely."""
 
 import hashlib
+import json
 import sqlite3
 
 import pytest
@@ -91,24 +92,20 @@ def test_the_default_archive_is_not_created(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_tag_values_from_the_archive(sources_db):
-    import click
-
-    from newscli.cli import cli
-    from newscli.completion import complete_tags
-
-    conn = sqlite3.connect(sources_db)
-    if "tags" not in {r[1] for r in conn.execute("PRAGMA table_info(articles)")}:
-        conn.execute("ALTER TABLE articles ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'")
-    conn.execute("""UPDATE articles SET tags = '["Ukraine", "war"]' WHERE id = ?""", (SEED_ID,))
-    conn.execute("""UPDATE articles SET tags = '["UK", "politics"]' WHERE id <> ?""", (SEED_ID,))
-    conn.commit()
-    conn.close()
-    ctx = click.Context(cli, info_name="newscli")
-    ctx.params["db_path"] = str(sources_db)
-    values = [item.value for item in complete_tags(ctx, None, "")]
-    assert values == ["UK", "Ukraine", "politics", "war"]
-    assert [item.value for item in complete_tags(ctx, None, "uk")] == ["UK", "Ukraine"]
+def test_tag_values_from_the_archive(run, db_path):
+    records = [
+        {"title": "A", "body": "one", "tags": ["Ukraine", "war"]},
+        {"title": "B", "body": "two", "tags": ["UK", "politics", "ukraine"]},
+        {"title": "C", "body": "three", "tags": ["Weather"]},
+    ]
+    lines = "".join(json.dumps(r) + "\n" for r in records)
+    assert run("import", "-", "--format", "jsonl", input=lines).exit_code == 0
+    for command in ("search one", "timeline", "export"):
+        words = f"newscli --db {db_path} {command} --tag "
+        # one per spelling, as --tag matches any case
+        assert complete("bash", words) == ["plain,UK", "plain,Ukraine", "plain,Weather",
+                                           "plain,politics", "plain,war"]  # fmt: skip
+    assert complete("bash", f"newscli --db {db_path} search x --tag uk") == ["plain,UK", "plain,Ukraine"]
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import json
 import subprocess
 
 import pytest
-from conftest import SEED_ID, newscli_exe, rows
+from conftest import SEED_ID, SHARED, needs_shared, newscli_exe, rows, run_installed
 
 from newscli.articles import FIELDS
 from newscli.render import write_rows
@@ -143,13 +143,14 @@ def test_bad_query_or_date_is_one_line_and_writes_nothing(run, fixtures_db, args
 def big_archive(path, n=3000):
     from datetime import UTC, datetime
 
-    from newscli.archive import insert_batch, open_archive
+    from newscli.archive import ARTICLE_COLUMNS, insert_batch, open_archive
 
     db = open_archive(path, create=True)
     now = datetime.now(UTC).isoformat(timespec="seconds")
+    defaults = {"authors": "[]", "tags": "[]", "extra": "{}", "words": 200, "imported_at": now}
     insert_batch(db.conn, [
-        (f"{i:016x}", f"Title {i}", None, "word " * 200, "2024-01-01", None, None, None, "[]",
-         None, 200, now)
+        tuple({**defaults, "id": f"{i:016x}", "title": f"Title {i}", "body": "word " * 200,
+               "published": "2024-01-01"}.get(c) for c in ARTICLE_COLUMNS)
         for i in range(n)
     ])  # fmt: skip
     db.conn.close()
@@ -167,3 +168,103 @@ def test_export_into_a_closed_pipe_stops_quietly(tmp_path):
     assert export.wait(timeout=60) == 141
     assert json.loads(head)["id"] == "0000000000000000"
     assert stderr == b""
+
+
+def _import_demo(db):
+    """The archive `make demo` makes: every fixture folder the Makefile's demo imports."""
+    from conftest import ROOT
+    from test_readme import demo_imports
+
+    for args in demo_imports():
+        done = run_installed("--db", db, "import", "--quiet", *(ROOT / a for a in args))
+        assert done.returncode == 0, done.stderr
+
+
+def _articles(db) -> dict[str, dict]:
+    done = run_installed("--db", db, "export")
+    assert done.returncode == 0
+    return {a["id"]: a for a in map(json.loads, done.stdout.decode().splitlines())}
+
+
+def _round_trip(original, copy) -> None:
+    """`newscli --db original export | newscli --db copy import -`, as two processes."""
+    export = subprocess.Popen([newscli_exe(), "--db", str(original), "export"], stdout=subprocess.PIPE)
+    imported = subprocess.run(
+        [newscli_exe(), "--db", str(copy), "import", "-", "--json"],
+        stdin=export.stdout, capture_output=True, timeout=300,
+    )  # fmt: skip
+    export.stdout.close()
+    assert export.wait(timeout=60) == 0
+    assert imported.returncode == 0, imported.stderr
+    summary = json.loads(imported.stdout)
+    assert (summary["failed"], summary["duplicates"]) == (0, 0)
+
+
+def test_export_then_import_reproduces_every_article(tmp_path):
+    original, copy = tmp_path / "original.db", tmp_path / "copy.db"
+    _import_demo(original)
+    _round_trip(original, copy)
+    before, after = _articles(original), _articles(copy)
+    assert list(after) == list(before)  # the same ids, in the same order
+    assert len(before) > 40
+    for article_id, article in before.items():
+        copied = after[article_id]
+        assert copied["imported_at"] >= article["imported_at"]
+        article.pop("imported_at"), copied.pop("imported_at")
+        assert copied == article, article_id
+    # what makes this test worth having: the fixtures carry all of these
+    fields = {k for a in before.values() for k, v in a.items() if v not in (None, [], {}, "")}
+    assert {"subtitle", "retrieved", "source", "url", "authors", "tags", "extra", "path"} <= fields
+    assert any(":" in (a["published"] or "") for a in before.values())  # date-times with offsets
+    assert any("\x1b" in a["title"] for a in before.values())  # escapes kept byte for byte
+    # and the copy searches like the original
+    for db in (original, copy):
+        found = run_installed("--db", db, "search", "kharkiv", "--format", "ids").stdout.split()
+        assert found and found == run_installed(
+            "--db", original, "search", "kharkiv", "--format", "ids").stdout.split()  # fmt: skip
+
+
+def test_a_second_round_trip_adds_nothing(tmp_path):
+    original, copy = tmp_path / "original.db", tmp_path / "copy.db"
+    _import_demo(original)
+    _round_trip(original, copy)
+    export = run_installed("--db", original, "export").stdout
+    again = run_installed("--db", copy, "import", "-", "--json", input=export)
+    summary = json.loads(again.stdout)
+    assert (summary["imported"], summary["duplicates"]) == (0, len(export.splitlines()))
+
+
+@needs_shared
+def test_bbc_corpus_round_trip(tmp_path):
+    original, copy = tmp_path / "original.db", tmp_path / "copy.db"
+    assert run_installed("--db", original, "import", "-q", SHARED / "corpora" / "bbc").returncode == 0
+    _round_trip(original, copy)
+    before, after = _articles(original), _articles(copy)
+    assert len(before) > 2000 and list(after) == list(before)
+    for article_id, article in before.items():
+        article.pop("imported_at"), after[article_id].pop("imported_at")
+        assert after[article_id] == article
+
+
+def test_own_records_keep_their_lists_extra_and_path(run, db_path, tmp_path):
+    record = {
+        "id": "0000000000000000", "title": "Edited title", "subtitle": None, "body": "Text.",
+        "published": "2022-05-14", "retrieved": None, "source": "BBC", "url": None,
+        "authors": ["Smith, John", "Marks and Spencer"], "path": "/old/place/article.txt",
+        "words": 1, "imported_at": "2020-01-01T00:00:00+00:00", "tags": ["a, b", "c"],
+        "extra": {"section": "World", "id": "theirs"},
+    }  # fmt: skip
+    assert run("import", "-", "--format", "jsonl", input=json.dumps(record) + "\n").exit_code == 0
+    [stored] = json.loads(run("export", "--json").stdout)
+    assert stored["authors"] == ["Smith, John", "Marks and Spencer"]  # not split at commas/"and"
+    assert stored["tags"] == ["a, b", "c"]
+    assert stored["path"] == "/old/place/article.txt"  # from standard input: the record's
+    assert stored["imported_at"] != record["imported_at"] and stored["words"] == 1
+    # the id follows from the text; the record's own (stale) id is kept, its extra is the extra
+    assert stored["id"] != record["id"]
+    assert stored["extra"] == {"section": "World", "id": "theirs", "previous_id": "0000000000000000"}
+    # from a file, the path is that file's
+    saved = tmp_path / "saved.jsonl"
+    saved.write_text(json.dumps({**record, "body": "Other text."}) + "\n")
+    assert run("import", saved).exit_code == 0
+    assert json.loads(run("export", "other", "--json").stdout)[0]["path"] == str(saved.resolve())

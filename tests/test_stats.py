@@ -68,14 +68,15 @@ def test_stats_table_for_people(run, db_path):
     lines = result.stdout.splitlines()
     size = human_size(os.path.getsize(db_path))
     assert lines[0] == f"Database   {db_path.resolve()} ({size})"
-    assert lines[1:5] == [
+    assert lines[1:6] == [
         "Articles   13 (11 dated, 2 undated)",
         "Published  2019-08-15 to 2024-12-09",
         "Words      680",
         "Sources    3",
+        "Tags       0",
     ]
-    assert lines[5].startswith("Imported   20")
-    assert lines[6:] == [
+    assert lines[6].startswith("Imported   20")
+    assert lines[7:] == [
         "",
         "Source        Articles",
         "BBC                  6",
@@ -84,24 +85,50 @@ def test_stats_table_for_people(run, db_path):
     ]
 
 
-def test_tags_counted_when_articles_have_them(run, fixtures_db):
+TAGGED = [
+    {"title": "A", "body": "one", "date": "2022-05-01", "source": "BBC", "tags": ["Ukraine", "War"]},
+    {"title": "B", "body": "two", "source": "bbc", "tags": ["ukraine"]},
+    {"title": "C", "body": "three", "source": "BBC", "tags": ["ukraine", "Energy"]},
+    {"title": "D", "body": "four", "tags": []},
+    {"title": "E", "body": "five", "source": "Reuters", "tags": ["war"]},
+]
+
+
+def test_tags_and_sources_counted_without_regard_to_case(run, db_path):
+    lines = "".join(json.dumps(record) + "\n" for record in TAGGED)
+    assert run("import", "-", "--format", "jsonl", input=lines).exit_code == 0
+    stats = stats_json(run)
+    # as --source and --tag match them: any case, shown in the most used spelling
+    assert stats["sources"] == [
+        {"source": "BBC", "articles": 3},
+        {"source": "Reuters", "articles": 1},
+        {"source": None, "articles": 1},
+    ]
+    assert stats["tags"] == [
+        {"tag": "ukraine", "articles": 3},
+        {"tag": "War", "articles": 2},  # War and war once each: the first by name
+        {"tag": "Energy", "articles": 1},
+    ]
+    assert (stats["source_count"], stats["tag_count"]) == (2, 3)
+    searched = json.loads(run("search", "one OR two OR three", "--tag", "UKRAINE", "--json").stdout)
+    assert len(searched) == 3
+    out = run("stats", "--top", "2").stdout.splitlines()
+    assert "Tags       3" in out
+    assert out[-4:] == ["Tag      Articles", "ukraine         3", "War             2",
+                        "... and 1 more (--top 0 for all)"]  # fmt: skip
+
+
+def test_tags_that_are_not_a_list_are_left_out(run, fixtures_db):
     import sqlite3
 
     conn = sqlite3.connect(fixtures_db)
-    if "tags" not in {r[1] for r in conn.execute("PRAGMA table_info(articles)")}:
-        conn.execute("ALTER TABLE articles ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'")
-    conn.execute("UPDATE articles SET tags = '[\"ukraine\", \"war\"]' WHERE id IN (?, ?)",
-                 (SEED_ID, "d5c831d6b72d78b8"))
-    conn.execute("UPDATE articles SET tags = '[\"ukraine\"]' WHERE id = '0ac7a93b80c1bd3a'")
+    conn.execute("""UPDATE articles SET tags = '["war", 7, null, ["x"]]' WHERE id = ?""", (SEED_ID,))
     conn.execute("UPDATE articles SET tags = 'not json' WHERE id = 'eb0c66ae0128eef1'")
+    conn.execute("""UPDATE articles SET tags = '{"a": 1}' WHERE id = 'd5c831d6b72d78b8'""")
     conn.commit()
     conn.close()
     stats = stats_json(run)
-    assert stats["tag_count"] == 2
-    assert stats["tags"] == [{"tag": "ukraine", "articles": 3}, {"tag": "war", "articles": 2}]
-    out = run("stats").stdout.splitlines()
-    assert "Tags       2" in out
-    assert out[-3:] == ["Tag      Articles", "ukraine         3", "war             2"]
+    assert (stats["tag_count"], stats["tags"]) == (1, [{"tag": "war", "articles": 1}])
 
 
 def test_stats_respects_terminal_width(run, db_path):
