@@ -121,6 +121,19 @@ EXPECTED = {
             "extra": {"guid": "hg-2020-0310-ferry"},
         },
     },
+    # HTML in feed fields: read as text paragraphs, the HTML kept in extra.
+    JSON / "rss-converted-html-content.json": {
+        "Lighthouse keeper's logbooks go online": {
+            "body": "The logbooks kept at the Point lighthouse from 1890 to 1980 can now be read "
+                    "online.\n\nVolunteers scanned 412 volumes over two winters. The originals "
+                    "stay in the county archive.\n\nA page from 1911",
+            "subtitle": "Ninety years of weather notes & shipwreck reports, scanned by volunteers.",
+            "published": "2023-11-06T07:30:00+00:00",
+            "authors": ["Ewan MacLeod"],
+            "tags": ["History", "Archives"],
+            "url": "https://harbourgazette.example/lighthouse-logbooks",
+        },
+    },
     JSON / "single-article-object.json": {
         "Museum returns looted bronzes": {
             "body": "The museum handed back 21 bronze sculptures",
@@ -354,11 +367,11 @@ def test_whole_format_folders_import_cleanly(run, db_path):
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
     files = [p for d in (JSON, JSONL, CSV, MARKDOWN, HTML, GZIP) for p in d.iterdir()]
-    assert summary["files"] == len(files) == 30
+    assert summary["files"] == len(files) == 31
     assert summary["failed"] == 0
     # Each gzip fixture repeats articles of the other folders.
-    assert (summary["imported"], summary["duplicates"]) == (36, 14)
-    assert rows(db_path, "SELECT count(*) n FROM articles")[0]["n"] == 36
+    assert (summary["imported"], summary["duplicates"]) == (37, 14)
+    assert rows(db_path, "SELECT count(*) n FROM articles")[0]["n"] == 37
 
 
 # Bad records: reported with path and line, the rest of the file imported.
@@ -800,3 +813,31 @@ def test_any_input_gives_articles_or_problems_never_an_exception(tmp_path_factor
             json.dumps(item.extra)
     for item in read_path(str(path)):  # detected
         assert isinstance(item, Article | ImportProblem)
+
+
+def test_format_choices_are_the_readers():
+    from newscli.cli import FORMAT_ALIASES, IMPORT_FORMATS
+    from newscli.importers import READERS
+
+    assert {FORMAT_ALIASES.get(f, f) for f in IMPORT_FORMATS} == set(READERS)
+
+
+def test_html_fields_keep_their_html_in_extra(run, db_path):
+    [article] = imported(run, db_path, JSON / "rss-converted-html-content.json").values()
+    assert article["body"].endswith("A page from 1911")
+    assert "track()" not in article["body"] and "<" not in article["body"]
+    assert article["extra"]["body_html"].startswith("<p>The logbooks kept at the Point lighthouse")
+    assert article["extra"]["subtitle_html"] == (
+        "<p>Ninety years of weather notes &amp; shipwreck reports, scanned by volunteers.</p>"
+    )
+    assert set(article["extra"]) == {"body_html", "subtitle_html"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Use the <p> tag for paragraphs.", "5 < 6 and 7 > 3", "<Reuters> Ministers met on Monday."],
+)
+def test_plain_text_that_mentions_tags_is_left_alone(text):
+    from newscli.importers.markup import looks_like_html
+
+    assert not looks_like_html(text)

@@ -46,7 +46,7 @@ def test_search_tag_with_other_filters_and_no_match(run, tagged_db):
     ]
     result = run("search", "the", "--tag", "O'Brien; DROP TABLE articles")
     assert (result.exit_code, result.stderr) == (1, "no matches\n")
-    assert rows(tagged_db, "SELECT count(*) n FROM articles")[0]["n"] == 35
+    assert rows(tagged_db, "SELECT count(*) n FROM articles")[0]["n"] == 36
 
 
 def test_timeline_tag(run, tagged_db):
