@@ -103,6 +103,7 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
     \b
       newscli import ~/articles/          load a folder of articles
       newscli search 'kharkiv -crimea'    find articles, best match first
+      newscli timeline kharkiv            how many articles per week, month or year
       newscli show 28d491df               read one article
     """
     from pathlib import Path
@@ -353,6 +354,8 @@ def search(ctx: click.Context, query, since, until, sources, tags, sort, limit, 
       newscli search 'title:"russian forces"' --sort newest --json | jq -r '.[].title'
       newscli search kharkiv --format ids | xargs newscli show
     """
+    import itertools
+
     from newscli.archive import connect_readonly
     from newscli.search import count_matches, search_articles
 
@@ -365,8 +368,9 @@ def search(ctx: click.Context, query, since, until, sources, tags, sort, limit, 
         total = count_matches(conn, text, **filters)
         click.echo(total)
         sys.exit(0 if total else 1)
-    results = search_articles(conn, text, sort=sort, limit=limit, offset=offset, **filters)
+    page = {"sort": sort, "limit": limit, "offset": offset}
     if output_format == "table":
+        results = search_articles(conn, text, **page, **filters)
         if results:
             from newscli.render import make_console, search_table
 
@@ -378,14 +382,19 @@ def search(ctx: click.Context, query, since, until, sources, tags, sort, limit, 
             else count_matches(conn, text, **filters)
         )
         click.echo(_page_note(offset, shown, total), err=True)
-    else:
-        from newscli.render import write_rows
-        from newscli.search import RESULT_COLUMNS, marked_snippet
+        sys.exit(0 if results else 1)
+    from newscli.render import write_rows
+    from newscli.search import RESULT_COLUMNS, iter_search_articles, marked_snippet
 
-        for r in results:
-            r["snippet"] = marked_snippet(r["snippet"])
-        write_rows(results, RESULT_COLUMNS, output_format)
-    sys.exit(0 if results else 1)
+    results = iter_search_articles(conn, text, **page, **filters)
+    # The query is checked before the first line is written: errors never follow output.
+    first = next(results, None)
+    rows = [] if first is None else itertools.chain([first], results)
+    written = write_rows(
+        ({**r, "snippet": marked_snippet(r["snippet"])} for r in rows), RESULT_COLUMNS,
+        output_format,
+    )
+    sys.exit(0 if written else 1)
 
 
 def _page_note(offset: int, shown: int, total: int) -> str:

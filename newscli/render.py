@@ -228,6 +228,8 @@ def write_rows(rows, columns: list[str] | tuple[str, ...], fmt: str,
         data = [{c: row.get(c) for c in columns} for row in rows]
         write_json(data, out)
         return len(data)
+    if fmt not in ("jsonl", "csv", "tsv", "ids"):
+        raise ValueError(f"not a machine format: {fmt}")
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
@@ -241,10 +243,8 @@ def write_rows(rows, columns: list[str] | tuple[str, ...], fmt: str,
             writer.writerow([_cell(row.get(c)) for c in columns])
         elif fmt == "tsv":
             out.write("\t".join(_tsv_cell(row.get(c)) for c in columns) + "\n")
-        elif fmt == "ids":
-            out.write(f"{row['id']}\n")
         else:
-            raise ValueError(f"not a machine format: {fmt}")
+            out.write(f"{row['id']}\n")
     return count
 
 

@@ -12,7 +12,7 @@ requested page first, and only the rows of that page get a snippet, so a word fo
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from newscli.query import QueryError, translate_query
@@ -20,10 +20,11 @@ from newscli.query import QueryError, translate_query
 SORTS = ("rank", "newest", "oldest")
 RANK_WEIGHTS = (10.0, 5.0, 1.0)  # title, subtitle, body
 SNIPPET_TOKENS = 16
-# The matched terms inside a snippet are wrapped in these private-use characters by SQLite;
-# render.py turns them into styles (table) or into HIGHLIGHT_MARKER (machine formats).
-MARK_START = "\ue000"
-MARK_END = "\ue001"
+# SQLite wraps the matched terms of a snippet in these two Unicode noncharacters, which no
+# text meant for interchange contains; render.py turns them into styles (table) or into
+# HIGHLIGHT_MARKER (machine formats).
+MARK_START = "\ufdd0"
+MARK_END = "\ufdd1"
 HIGHLIGHT_MARKER = "**"
 RESULT_COLUMNS = ("id", "title", "published", "source", "url", "snippet", "score")
 
@@ -126,7 +127,28 @@ def search_articles(
     offset: int = 0,
     raw: bool = False,
 ) -> list[dict]:
-    """One page of the articles matching `query`, as dicts with RESULT_COLUMNS.
+    """One page of the articles matching `query`, as dicts with RESULT_COLUMNS (see
+    iter_search_articles)."""
+    return list(
+        iter_search_articles(conn, query, since=since, until=until, source=source, sort=sort,
+                             limit=limit, offset=offset, raw=raw)  # fmt: skip
+    )
+
+
+def iter_search_articles(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    since=None,
+    until=None,
+    source=None,
+    sort: str = "rank",
+    limit: int | None = 20,
+    offset: int = 0,
+    raw: bool = False,
+) -> Iterator[dict]:
+    """The articles matching `query`, one page, as dicts with RESULT_COLUMNS, as SQLite
+    gives them (so that `--limit 0 --format jsonl` starts writing at once).
 
     `sort` is 'rank' (best first), 'newest' or 'oldest' (undated articles last); ties are
     broken by import order so pages never overlap. `limit=None` or 0 means no limit.
@@ -157,8 +179,8 @@ def search_articles(
     )
     page = -1 if not limit else int(limit)
     bound = [expression, *params, page, max(0, int(offset)), MARK_START, MARK_END, expression]
-    return [
-        {
+    for row in conn.execute(sql, bound):
+        yield {
             "id": row["id"],
             "title": row["title"],
             "published": row["published"],
@@ -167,8 +189,6 @@ def search_articles(
             "snippet": _one_line(row["snippet"]),
             "score": score(row["bm25_rank"]),
         }
-        for row in conn.execute(sql, bound)
-    ]
 
 
 def count_matches(
