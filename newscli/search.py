@@ -130,8 +130,8 @@ def search_articles(
     """One page of the articles matching `query`, as dicts with RESULT_COLUMNS (see
     iter_search_articles)."""
     return list(
-        iter_search_articles(conn, query, since=since, until=until, source=source, sort=sort,
-                             limit=limit, offset=offset, raw=raw)  # fmt: skip
+        iter_search_articles(conn, query, since=since, until=until, source=source, tag=tag,
+                             sort=sort, limit=limit, offset=offset, raw=raw)  # fmt: skip
     )
 
 
@@ -142,6 +142,7 @@ def iter_search_articles(
     since=None,
     until=None,
     source=None,
+    tag=None,
     sort: str = "rank",
     limit: int | None = 20,
     offset: int = 0,
