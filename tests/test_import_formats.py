@@ -93,6 +93,7 @@ EXPECTED = {
     JSON / "feed-object-with-items-key.json": {
         "Power grid holds through the heatwave": {
             "body": "The national grid met record demand on Thursday",
+            "source": "Night Desk",  # the feed's own title: the item names no source
             "published": "2023-05-18T22:10:00-04:00",
             "authors": ["Sam Okafor"],
             "url": "https://nightdesk.example/2023/05/power-grid",
@@ -113,6 +114,7 @@ EXPECTED = {
     JSON / "object-with-entries-key-rss-fields.json": {
         "Ferry strike ends after pay deal": {
             "body": "Crews accepted a 6% rise over two years",
+            "source": "Harbour Gazette",  # {"feed": "Harbour Gazette", "entries": [...]}
             "subtitle": None,
             "published": "2020-03-10T14:02:00+00:00",
             "url": "https://harbourgazette.example/ferry-strike-ends",
@@ -132,6 +134,7 @@ EXPECTED = {
             "authors": ["Ewan MacLeod"],
             "tags": ["History", "Archives"],
             "url": "https://harbourgazette.example/lighthouse-logbooks",
+            "source": "Harbour Gazette",  # the channel's title
         },
     },
     JSON / "single-article-object.json": {
@@ -844,3 +847,17 @@ def test_plain_text_that_mentions_tags_is_left_alone(text):
     from newscli.importers.markup import looks_like_html
 
     assert not looks_like_html(text)
+
+
+def test_a_records_own_source_wins_over_the_feed_name(run, tmp_path, db_path):
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps({"title": "Aggregator", "items": [
+        {"title": "Own source", "body": "b", "source": {"name": "Wire A"}},
+        {"title": "No source", "body": "b"},
+    ]}))  # fmt: skip
+    found = imported(run, db_path, path)
+    assert (found["Own source"]["source"], found["No source"]["source"]) == ("Wire A", "Aggregator")
+    # --source labels every article of the run, whatever the records say.
+    other = tmp_path / "other.db"
+    run("import", path, "--source", "Mine", db=other)
+    assert {a["source"] for a in articles(other).values()} == {"Mine"}

@@ -71,3 +71,13 @@ def test_timeline_query_and_tag(run, tagged_db):
     )
     result = run("timeline", "ferry", "--tag", "weather")
     assert (result.exit_code, result.stderr) == (1, "no matches\n")
+
+
+def test_tags_beyond_ascii_match_in_their_usual_casings(run, db_path, tmp_path):
+    path = tmp_path / "uk.jsonl"
+    path.write_text(json.dumps({"title": "Новини", "body": "Текст.", "tags": ["Київ", "ÉNERGIE"]}) + "\n")
+    assert run("import", path).exit_code == 0
+    for given in ("київ", "КИЇВ", "Київ", "énergie", "Énergie", "ÉNERGIE"):
+        result = run("search", "текст", "--tag", given, "--count")
+        assert result.stdout == "1\n", given
+    assert run("search", "текст", "--tag", "київ", "--tag", "Energie", "--count").stdout == "0\n"

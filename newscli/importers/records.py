@@ -107,6 +107,8 @@ class RecordMapper:
         self.first_keys: tuple[str, ...] = ()
         self.overrides_found: set[str] = set()
         self.format: str | None = None  # set by whoever reads the file with it
+        # The source of records that name none (a feed's own name), set by the reader.
+        self.default_source: str | None = None
 
     def mapping_for(self, keys: tuple[str, ...]) -> dict[str, str]:
         """{article field: input field}, guessed from the names, with overrides applied."""
@@ -181,7 +183,10 @@ class RecordMapper:
         for key, value in record.items():
             if key not in used and value not in (None, "", [], {}):
                 extra[key] = _jsonable(value)
-        return _build(values, extra, body, list(record))
+        article = _build(values, extra, body, list(record))
+        if article.source is None:
+            article.source = self.default_source
+        return article
 
 
 def _top_key(record: Mapping[str, Any], column: str) -> str | None:
