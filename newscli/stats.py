@@ -71,7 +71,8 @@ def _tag_stats(conn: sqlite3.Connection, limit: int) -> dict:
             "SELECT t.value, count(DISTINCT articles.seq) FROM articles, json_each(articles.tags) AS t"
             " WHERE json_valid(articles.tags) AND json_type(articles.tags) = 'array'"
             " AND t.type = 'text' GROUP BY t.value"
-        ).fetchall()
+        ).fetchall(),
+        key=str.lower,  # --tag matches the usual casings of any letters, not only ASCII
     )
     tags = [{"tag": name, "articles": n} for name, n in named]
     return {"tag_count": len(tags), "tags": tags[:limit] if limit > 0 else tags}
@@ -80,9 +81,15 @@ def _tag_stats(conn: sqlite3.Connection, limit: int) -> dict:
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def _fold(counts: list[tuple[str | None, int]]) -> tuple[list[tuple[str, int]], int]:
-    """Counts per name taken together without regard to case, as `--source` and `--tag`
-    match them (SQLite's NOCASE: ASCII letters), each shown in its most used spelling;
+def _ascii_lower(name: str) -> str:
+    return name.translate(_ASCII_LOWER)
+
+
+def _fold(
+    counts: list[tuple[str | None, int]], key=_ascii_lower
+) -> tuple[list[tuple[str, int]], int]:
+    """Counts per name taken together without regard to case, as `--source` (SQLite's
+    NOCASE: ASCII letters) and `--tag` match them, each shown in its most used spelling;
     most articles first, then by name. Also the count for no name (None)."""
     groups: dict[str, list[tuple[str, int]]] = {}
     unnamed = 0
@@ -90,7 +97,7 @@ def _fold(counts: list[tuple[str | None, int]]) -> tuple[list[tuple[str, int]], 
         if name is None:
             unnamed += n
         else:
-            groups.setdefault(name.translate(_ASCII_LOWER), []).append((name, n))
+            groups.setdefault(key(name), []).append((name, n))
     named = [
         (min(spellings, key=lambda s: (-s[1], s[0]))[0], sum(n for _, n in spellings))
         for spellings in groups.values()
