@@ -255,7 +255,7 @@ def import_(
     except MappingError as e:
         raise CliError(str(e), e.exit_code) from None
     if dry_run:
-        _dry_run(paths, fmt, overrides, as_json)
+        _dry_run(paths, fmt, overrides, as_json, no_color=ctx.obj["no_color"])
         return
     from newscli.archive import open_archive
     from newscli.importers import import_paths
@@ -295,7 +295,7 @@ def import_(
     sys.exit(1 if summary.failed else 0)
 
 
-def _dry_run(paths, fmt, overrides, as_json: bool) -> None:
+def _dry_run(paths, fmt, overrides, as_json: bool, *, no_color: bool = False) -> None:
     from newscli.importers.preview import preview_paths
 
     previews = list(preview_paths(paths, fmt=fmt, overrides=overrides))
@@ -307,7 +307,7 @@ def _dry_run(paths, fmt, overrides, as_json: bool) -> None:
     else:
         from newscli.render import make_console, render_dry_run
 
-        render_dry_run(make_console(), previews)
+        render_dry_run(make_console(no_color=no_color), previews)
         click.echo("Dry run: nothing was imported.", err=True)
     sys.exit(1 if failed else 0)
 
