@@ -131,6 +131,9 @@ def shown(output: str, workdir: Path) -> list[str]:
             lambda m: f"{SHOWN_TIME[0]}{m[1]}{SHOWN_TIME[1]}" + (f":{SHOWN_TIME[2]}" if m[2] else ""),
             output,
         )
+    # imports made a minute apart show as one time, as imports in one minute do
+    shown_minute = f"{SHOWN_TIME[0]} {SHOWN_TIME[1]}"
+    output = output.replace(f"{shown_minute} to {shown_minute}", shown_minute)
     return [line.rstrip() for line in output.splitlines()]
 
 
