@@ -73,7 +73,7 @@ def source_names(conn: sqlite3.Connection, source) -> list[str]:
     return [name for (name,) in rows if name.casefold() in wanted]
 
 
-def filter_sql(conn: sqlite3.Connection, *, since=None, until=None, source=None,
+def filter_sql(conn: sqlite3.Connection, *, since=None, until=None, source=None, tag=None,
                table: str = "a") -> tuple[str, list]:  # fmt: skip
     """SQL conditions (each starting with ' AND ') and their bound parameters for the
     filters shared by search and timeline.
@@ -81,7 +81,8 @@ def filter_sql(conn: sqlite3.Connection, *, since=None, until=None, source=None,
     `since`/`until` are ISO dates (or datetime.date); both are inclusive and compare with the
     date as written in the article, so `until='2022-05-14'` keeps '2022-05-14T23:10:00+00:00'.
     Articles without a publication date never pass a date filter. `source` is one name or
-    several, matched without regard to case.
+    several, matched without regard to case. `tag` is one tag or several, each of which the
+    article must have (compared without regard to ASCII case).
     """
     sql, params = [], []
     if since is not None:
@@ -101,6 +102,12 @@ def filter_sql(conn: sqlite3.Connection, *, since=None, until=None, source=None,
         names = source_names(conn, source)
         sql.append(f" AND {table}.source IN ({', '.join('?' * len(names))})")
         params.extend(names)
+    if tag is not None:
+        for name in [tag] if isinstance(tag, str) else list(tag):
+            sql.append(
+                f" AND EXISTS (SELECT 1 FROM json_each({table}.tags) WHERE value = ? COLLATE NOCASE)"
+            )
+            params.append(name)
     return "".join(sql), params
 
 
@@ -179,6 +186,7 @@ def search_articles(
     since=None,
     until=None,
     source=None,
+    tag=None,
     sort: str = "rank",
     limit: int | None = 20,
     offset: int = 0,
@@ -188,8 +196,8 @@ def search_articles(
     """One page of the articles matching `query`, as dicts with RESULT_COLUMNS (see
     iter_search_articles)."""
     return list(
-        iter_search_articles(conn, query, since=since, until=until, source=source, sort=sort,
-                             limit=limit, offset=offset, raw=raw, plan=plan)  # fmt: skip
+        iter_search_articles(conn, query, since=since, until=until, source=source, tag=tag,
+                             sort=sort, limit=limit, offset=offset, raw=raw, plan=plan)  # fmt: skip
     )
 
 
@@ -200,6 +208,7 @@ def iter_search_articles(
     since=None,
     until=None,
     source=None,
+    tag=None,
     sort: str = "rank",
     limit: int | None = 20,
     offset: int = 0,
@@ -220,7 +229,7 @@ def iter_search_articles(
     expression = match_expression(query, raw=raw)
     if raw:
         check_raw_expression(conn, expression)
-    where, params = filter_sql(conn, since=since, until=until, source=source)
+    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
     plan = plan or (choose_plan(conn, expression) if where or sort != "rank" else "join")
     binds = 1
     if sort == "rank":
@@ -256,13 +265,14 @@ def iter_search_articles(
 
 
 def count_matches(
-    conn: sqlite3.Connection, query: str, *, since=None, until=None, source=None, raw=False
+    conn: sqlite3.Connection, query: str, *, since=None, until=None, source=None, tag=None,
+    raw=False,
 ) -> int:
     """How many articles match `query` with these filters (the same ones as search_articles)."""
     expression = match_expression(query, raw=raw)
     if raw:
         check_raw_expression(conn, expression)
-    where, params = filter_sql(conn, since=since, until=until, source=source)
+    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
     sql = _matches_sql(where, "count(*)", choose_plan(conn, expression) if where else "join")
     return conn.execute(sql, [expression, *params]).fetchone()[0]
 

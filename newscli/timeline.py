@@ -136,6 +136,7 @@ def build_timeline(
     since: str | None = None,
     until: str | None = None,
     source=None,
+    tag=None,
     raw: bool = False,
     plan: str | None = None,
 ) -> Timeline:
@@ -147,7 +148,7 @@ def build_timeline(
     """
     if by is not None and by not in PERIODS:
         raise ValueError(f"by must be one of {', '.join(PERIODS)}")
-    where, params = filter_sql(conn, since=since, until=until, source=source)
+    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
     from_where, match_params = _matching(query, raw, conn, where, plan)
     per_day: dict[date, int] = {}
     undated = 0
@@ -204,11 +205,12 @@ def list_articles(
     since: str | None = None,
     until: str | None = None,
     source=None,
+    tag=None,
     raw: bool = False,
 ) -> tuple[str, list[dict]]:
     """The matching articles in publication order, each with the `period` it falls in
     (None for undated ones, which come last); returns (by, articles)."""
-    where, params = filter_sql(conn, since=since, until=until, source=source)
+    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
     from_where, match_params = _matching(query, raw, conn, where, "join")
     sql = (
         "SELECT a.published, a.id, a.title, a.source, a.url "
