@@ -497,3 +497,32 @@ def test_the_plan_follows_the_share_of_matching_articles(search_db, monkeypatch)
     monkeypatch.setattr(search_module, "SCAN_FRACTION", 0.5)
     assert search_module.choose_plan(conn, '"izium"') == "join"
     assert search_module.choose_plan(conn, '"the"') == "scan"
+
+
+# --- any text a user can type ----------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TYPED = st.lists(
+    st.one_of(
+        st.sampled_from(['"', "(", ")", "-", "*", ":", " ", "AND", "OR", "NOT", "NEAR", "title:",
+                         "body:", "kharkiv", "the", "café"]),
+        st.text(max_size=3),
+    ),
+    max_size=12,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(text=_TYPED, raw=st.booleans(), sort=st.sampled_from(["rank", "newest", "oldest"]))
+def test_any_query_gives_results_or_a_query_error(search_db, text, raw, sort):
+    conn = connect_readonly(search_db)
+    try:
+        results = search_articles(conn, text, raw=raw, sort=sort, since="2000", limit=5)
+        count = count_matches(conn, text, raw=raw, since="2000")
+    except QueryError as e:
+        assert "\n" not in str(e) and str(e)
+    else:
+        assert len(results) == min(count, 5)
