@@ -6,7 +6,8 @@ it compares results of one query, not of different queries.
 
 A search is two steps in one statement: the matches are filtered, ordered and cut to the
 requested page first, and only the rows of that page get a snippet, so a word found in
-100,000 articles costs one ranking pass, not 100,000 snippets.
+100,000 articles costs one ranking pass, not 100,000 snippets. A query matching many
+articles meets its filters and date order through the date index (see choose_plan).
 """
 
 from __future__ import annotations
@@ -140,9 +141,8 @@ def _matches_sql(where: str, columns: str, plan: str = "join") -> str:
     if not where:
         return f"SELECT {columns} FROM articles_fts WHERE articles_fts MATCH ?"
     if plan == "scan":
-        # The FTS match drives; `+` keeps SQLite from running it once per candidate. The
-        # candidates come from the index. Parameters
-        # stay in the order (expression, *filter params).
+        # The FTS match drives; `+` keeps SQLite from running it once per candidate, which
+        # come from the index. Parameters stay in the order (expression, *filter params).
         return (
             f"SELECT {columns} FROM articles_fts WHERE articles_fts MATCH ? "
             f"AND +articles_fts.rowid IN (SELECT a.seq FROM articles a WHERE 1{where})"
