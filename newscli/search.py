@@ -83,7 +83,7 @@ def filter_sql(conn: sqlite3.Connection, *, since=None, until=None, source=None,
     date as written in the article, so `until='2022-05-14'` keeps '2022-05-14T23:10:00+00:00'.
     Articles without a publication date never pass a date filter. `source` is one name or
     several, matched without regard to case. `tag` is one tag or several, each of which the
-    article must have (compared without regard to ASCII case).
+    article must have (any case in ASCII; beyond it, as given or in lower, upper or title case).
     """
     sql, params = [], []
     if since is not None:
@@ -105,10 +105,16 @@ def filter_sql(conn: sqlite3.Connection, *, since=None, until=None, source=None,
         params.extend(names)
     if tag is not None:
         for name in [tag] if isinstance(tag, str) else list(tag):
+            # NOCASE folds ASCII only: the usual casings of other letters are listed too.
+            spellings = list(dict.fromkeys(
+                (name, name.lower(), name.upper(), name.title(), name.capitalize())
+            ))  # fmt: skip
+            marks = ", ".join("?" * len(spellings))
             sql.append(
-                f" AND EXISTS (SELECT 1 FROM json_each({table}.tags) WHERE value = ? COLLATE NOCASE)"
+                f" AND EXISTS (SELECT 1 FROM json_each({table}.tags) "
+                f"WHERE value COLLATE NOCASE IN ({marks}))"
             )
-            params.append(name)
+            params.extend(spellings)
     return "".join(sql), params
 
 
