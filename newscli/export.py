@@ -32,7 +32,7 @@ def iter_articles(
     """The articles matching `query` (all if None) and the filters of `search`, in the order
     they were imported, as `show --json` gives them. QueryError for a bad query, raised
     before anything is yielded."""
-    where, params = filter_sql(since=since, until=until, source=source, tag=tag, table="a")
+    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag, table="a")
     if query is not None:
         expression = match_expression(query, raw=raw)
         if raw:

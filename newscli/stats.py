@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 DEFAULT_TOP = 10
@@ -36,7 +37,8 @@ def archive_stats(conn: sqlite3.Connection, path: Path, *, top: int = DEFAULT_TO
         " max(published), min(imported_at), max(imported_at) FROM articles"
     ).fetchone()
     named, unnamed = _fold(
-        conn.execute("SELECT source, count(*) FROM articles GROUP BY source").fetchall()
+        conn.execute("SELECT source, count(*) FROM articles GROUP BY source").fetchall(),
+        key=str.casefold,  # as --source matches names
     )
     sources = [{"source": name, "articles": n} for name, n in named]
     if unnamed:
@@ -78,19 +80,12 @@ def _tag_stats(conn: sqlite3.Connection, limit: int) -> dict:
     return {"tag_count": len(tags), "tags": tags[:limit] if limit > 0 else tags}
 
 
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def _ascii_lower(name: str) -> str:
-    return name.translate(_ASCII_LOWER)
-
-
 def _fold(
-    counts: list[tuple[str | None, int]], key=_ascii_lower
+    counts: list[tuple[str | None, int]], key: Callable[[str], str]
 ) -> tuple[list[tuple[str, int]], int]:
-    """Counts per name taken together without regard to case, as `--source` (SQLite's
-    NOCASE: ASCII letters) and `--tag` match them, each shown in its most used spelling;
-    most articles first, then by name. Also the count for no name (None)."""
+    """Counts per name taken together when `key` makes them equal (without regard to case,
+    as `--source` and `--tag` match them), each shown in its most used spelling; most
+    articles first, then by name. Also the count for no name (None)."""
     groups: dict[str, list[tuple[str, int]]] = {}
     unnamed = 0
     for name, n in counts:

@@ -91,6 +91,8 @@ TAGGED = [
     {"title": "C", "body": "three", "source": "BBC", "tags": ["ukraine", "Energy"]},
     {"title": "D", "body": "four", "tags": []},
     {"title": "E", "body": "five", "source": "Reuters", "tags": ["war"]},
+    {"title": "F", "body": "six", "source": "Élan", "tags": ["Économie"]},
+    {"title": "G", "body": "seven", "source": "ÉLAN", "tags": ["économie"]},
 ]
 
 
@@ -101,21 +103,25 @@ def test_tags_and_sources_counted_without_regard_to_case(run, db_path):
     # as --source and --tag match them: any case, shown in the most used spelling
     assert stats["sources"] == [
         {"source": "BBC", "articles": 3},
+        {"source": "ÉLAN", "articles": 2},  # Élan and ÉLAN once each: the first by name
         {"source": "Reuters", "articles": 1},
         {"source": None, "articles": 1},
     ]
     assert stats["tags"] == [
         {"tag": "ukraine", "articles": 3},
-        {"tag": "War", "articles": 2},  # War and war once each: the first by name
+        {"tag": "War", "articles": 2},
+        {"tag": "Économie", "articles": 2},
         {"tag": "Energy", "articles": 1},
     ]
-    assert (stats["source_count"], stats["tag_count"]) == (2, 3)
+    assert (stats["source_count"], stats["tag_count"]) == (3, 4)
+    by_source = json.loads(run("export", "--source", "élan", "--json").stdout)
+    assert [a["title"] for a in by_source] == ["F", "G"]  # the filter agrees
     searched = json.loads(run("search", "one OR two OR three", "--tag", "UKRAINE", "--json").stdout)
     assert len(searched) == 3
     out = run("stats", "--top", "2").stdout.splitlines()
-    assert "Tags       3" in out
+    assert "Tags       4" in out
     assert out[-4:] == ["Tag      Articles", "ukraine         3", "War             2",
-                        "... and 1 more (--top 0 for all)"]  # fmt: skip
+                        "... and 2 more (--top 0 for all)"]  # fmt: skip
 
 
 def test_tags_that_are_not_a_list_are_left_out(run, fixtures_db):
