@@ -70,7 +70,7 @@ def _one_per_spelling(rows: list[tuple]) -> list[tuple]:
     """`Weather` and `weather` are one value to `--tag` and `--source` (any case): offer one."""
     seen: dict[str, tuple] = {}
     for row in rows:
-        seen.setdefault(row[0].lower(), row)
+        seen.setdefault(row[0].casefold(), row)
     return list(seen.values())
 
 
