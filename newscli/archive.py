@@ -169,7 +169,13 @@ def open_archive(path: Path, *, create: bool = False) -> sqlite_utils.Database:
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    # Our own bookkeeping table alone is what an import killed while creating the file leaves.
+    return (
+        conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE tbl_name != '_newscli_migrations'"
+        ).fetchone()[0]
+        > 0
+    )
 
 
 def _is_newscli(conn: sqlite3.Connection) -> bool:
@@ -183,21 +189,27 @@ def _is_newscli(conn: sqlite3.Connection) -> bool:
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this file has not had yet; return their names."""
     conn = db.conn
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS _newscli_migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
-    )
-    done = {row[0] for row in conn.execute("SELECT name FROM _newscli_migrations")}
+    if _user_version(conn) >= len(MIGRATIONS):
+        return []
     applied = []
     for name, fn in MIGRATIONS:
-        if name in done:
-            continue
+        # Each migration reads what is done inside its own write transaction: another
+        # process (a second import started at the same moment) may have just applied it.
         conn.execute("BEGIN IMMEDIATE")
         try:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS _newscli_migrations "
+                "(name TEXT PRIMARY KEY, applied_at TEXT)"
+            )
+            done = {row[0] for row in conn.execute("SELECT name FROM _newscli_migrations")}
+            if name in done:
+                conn.execute("COMMIT")
+                continue
             fn(db)
             conn.execute(
                 "INSERT INTO _newscli_migrations VALUES (?, datetime('now'))", (name,)
             )
-            conn.execute(f"PRAGMA user_version = {len(done) + len(applied) + 1}")
+            conn.execute(f"PRAGMA user_version = {len(done) + 1}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

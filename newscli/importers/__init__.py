@@ -6,8 +6,11 @@ from __future__ import annotations
 import glob
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -160,6 +163,31 @@ def _row(article: Article, source: str | None, imported_at: str) -> tuple:
     )
 
 
+@contextmanager
+def _ctrl_c_after_batch() -> Iterator[None]:
+    """Hold back Ctrl-C (SIGINT) while a batch is written and counted, then raise it.
+
+    The batch is one transaction, so an interrupt inside it could only roll it back; but one
+    arriving just after COMMIT returned would leave the summary short of what was stored.
+    Holding it back keeps "N articles were committed" exact. Outside batches (reading
+    files, waiting on stdin) Ctrl-C acts at once.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    received: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if received:
+        raise KeyboardInterrupt
+
+
 def import_paths(
     conn,
     paths: Iterable[str],
@@ -182,12 +210,13 @@ def import_paths(
     def flush() -> None:
         nonlocal batch_bytes
         if batch:
-            inserted, undated = insert_batch(conn, batch)
-            summary.imported += inserted
-            summary.duplicates += len(batch) - inserted
-            summary.undated += undated
-            batch.clear()
-            batch_bytes = 0
+            with _ctrl_c_after_batch():
+                inserted, undated = insert_batch(conn, batch)
+                summary.imported += inserted
+                summary.duplicates += len(batch) - inserted
+                summary.undated += undated
+                batch.clear()
+                batch_bytes = 0
 
     def problem(p: ImportProblem) -> None:
         summary.errors.append(p)
@@ -213,4 +242,9 @@ def import_paths(
         flush()
     except KeyboardInterrupt:
         summary.interrupted = True
+        # Stop at a batch boundary: the articles already read are whole, so keep them.
+        try:
+            flush()
+        except KeyboardInterrupt:  # a second Ctrl-C: leave with what is committed
+            pass
     return summary
