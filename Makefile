@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB := demo.db
 N ?= 100000
+RUNS ?= 5
 
 .PHONY: demo test lint bench clean
 
@@ -27,7 +28,10 @@ lint: $(BIN)/newscli
 	$(BIN)/ruff format --check newscli tests || true
 
 bench: $(BIN)/newscli
-	$(BIN)/python benchmarks/run.py --n $(N)
+	@command -v rg >/dev/null 2>&1 || apt-get install -y ripgrep >/dev/null 2>&1 \
+		|| (apt-get update >/dev/null 2>&1 && apt-get install -y ripgrep >/dev/null 2>&1) \
+		|| echo "ripgrep could not be installed: the rg rows will read 'absent'"
+	$(BIN)/python benchmarks/run.py --n $(N) --runs $(RUNS)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .ruff_cache
