@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from newscli.archive import insert_batch
+from newscli.archive import ArchiveError, insert_batch
 from newscli.importers.text import ParseProblem, decode_text, parse_text_article
 from newscli.models import Article
 
@@ -211,7 +211,14 @@ def import_paths(
         nonlocal batch_bytes
         if batch:
             with _ctrl_c_after_batch():
-                inserted, undated = insert_batch(conn, batch)
+                try:
+                    inserted, undated = insert_batch(conn, batch)
+                except ArchiveError as e:
+                    # The run cannot go on; say what of it is safely stored.
+                    noun = "article" if summary.imported == 1 else "articles"
+                    raise ArchiveError(
+                        f"{e}; {summary.imported} {noun} of this import were committed before"
+                    ) from None
                 summary.imported += inserted
                 summary.duplicates += len(batch) - inserted
                 summary.undated += undated
