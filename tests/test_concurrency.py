@@ -50,7 +50,7 @@ def test_reading_while_another_process_imports(tmp_path, record_property):
     # Ids from the first batch, the middle and the very end of the import.
     watched = article_ids([files[0], files[1999], files[3000], files[-1]])
     expected_file = tmp_path / "expected.json"
-    expected_file.write_text(json.dumps(watched))
+    expected_file.write_text(json.dumps({**watched, "total": len(titles)}))
     db = tmp_path / "busy.db"
     stop = tmp_path / "stop"
 
@@ -92,7 +92,7 @@ def test_reading_while_another_process_imports(tmp_path, record_property):
     figures = json.loads(reader_out)
 
     assert figures["problems"] == []
-    assert figures["shows"] >= 40 and figures["snapshots"] >= 10
+    assert figures["shows"] >= 40 and figures["snapshots"] >= 10 and figures["searches"] >= 20
     assert figures["found"] > 0
     assert installed_shows >= 1
     summary = json.loads(out)
@@ -102,6 +102,8 @@ def test_reading_while_another_process_imports(tmp_path, record_property):
     }
     record_property("concurrent_shows", figures["shows"] + installed_shows)
     record_property("concurrent_snapshots", figures["snapshots"])
+    record_property("concurrent_searches", figures["searches"])
+    record_property("concurrent_timelines", figures["timelines"])
     record_property("concurrent_second_imports", second_imports)
 
 
