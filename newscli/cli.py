@@ -143,8 +143,11 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, quiet, as_json) 
 
     db = open_archive(_db_path(ctx), create=True)
 
+    from newscli.render import clean
+
     def on_problem(problem) -> None:
-        click.echo(f"error: {problem}", err=True)
+        # File names and reasons can hold escape sequences: never sent to the terminal as is.
+        click.echo(f"error: {clean(str(problem), one_line=True)}", err=True)
 
     progress = None
     if not quiet and sys.stderr.isatty():

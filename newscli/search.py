@@ -61,7 +61,10 @@ def check_raw_expression(conn: sqlite3.Connection, expression: str) -> None:
 
 
 def _day_after(iso: str) -> str:
-    return (date.fromisoformat(iso[:10]) + timedelta(days=1)).isoformat()
+    day = date.fromisoformat(iso[:10])
+    if day == date.max:  # no day after 9999-12-31: a bound above any time on it instead
+        return day.isoformat() + "\uffff"
+    return (day + timedelta(days=1)).isoformat()
 
 
 def filter_sql(*, since=None, until=None, source=None, table: str = "a") -> tuple[str, list]:

@@ -25,11 +25,27 @@ BATCH_ARTICLES = 2000
 BATCH_BYTES = 16 * 1024 * 1024
 
 
+def path_text(path: str) -> str:
+    """A file name as text that can be stored, printed and put in JSON.
+
+    A name that is not valid UTF-8 reaches Python with lone surrogates (PEP 383), which
+    SQLite, JSON and the terminal all refuse; its odd bytes are written as \\xNN instead.
+    """
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+
 @dataclass
 class ImportProblem:
     path: str
     line: int | None
     error: str
+
+    def __post_init__(self) -> None:
+        self.path = path_text(self.path)
 
     def as_dict(self) -> dict:
         return {"path": self.path, "line": self.line, "error": self.error}
@@ -79,9 +95,19 @@ TEXT_SUFFIXES = {".txt", ""}
 Reader = Callable[[BinaryIO, str], Iterator["Article | ImportProblem"]]
 
 
+# One text file is one article: far more than any article (a long feature is ~100 kB) is
+# a log, a dump or a book, and would only fill the archive and memory.
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+
+
 def read_text_file(stream: BinaryIO, path: str) -> Iterator[Article | ImportProblem]:
+    data = stream.read(MAX_TEXT_BYTES + 1)
+    if len(data) > MAX_TEXT_BYTES:
+        limit = MAX_TEXT_BYTES // (1024 * 1024)
+        yield ImportProblem(path, None, f"too large for one article (over {limit} MB)")
+        return
     try:
-        yield parse_text_article(decode_text(stream.read()), path)
+        yield parse_text_article(decode_text(data), path)
     except ParseProblem as e:
         yield ImportProblem(path, e.line, e.reason)
 
@@ -120,8 +146,14 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | ImportProblem]:
                 dirs[:] = sorted(d for d in dirs if not _is_hidden(d))
                 for name in sorted(files):
                     full = Path(root) / name
-                    if not _is_hidden(name) and is_importable(full):
+                    if _is_hidden(name) or not is_importable(full):
+                        continue
+                    if full.is_file() or not full.exists():  # a broken link is reported on open
                         yield str(full)
+                    else:  # reading a pipe found in a folder would wait forever
+                        yield ImportProblem(
+                            str(full), None, "not a regular file (a pipe, socket or device)"
+                        )
         elif path.exists() or path.is_symlink():
             yield given
         else:
@@ -136,7 +168,7 @@ def read_path(path: str, fmt: str | None = None) -> Iterator[Article | ImportPro
         if path == STDIN:
             yield from READERS[fmt](sys.stdin.buffer, name)
             return
-        stored_path = str(Path(path).resolve())
+        stored_path = path_text(str(Path(path).resolve()))
         with open(path, "rb") as stream:
             for item in READERS[fmt](stream, path):
                 if isinstance(item, Article):
