@@ -21,7 +21,9 @@ class CliError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        from newscli.render import one_line_message
+
+        click.echo(f"error: {one_line_message(self.format_message())}", err=True)
 
 
 class NewscliGroup(click.Group):
@@ -143,11 +145,11 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, quiet, as_json) 
 
     db = open_archive(_db_path(ctx), create=True)
 
-    from newscli.render import clean
+    from newscli.render import one_line_message
 
     def on_problem(problem) -> None:
-        # File names and reasons can hold escape sequences: never sent to the terminal as is.
-        click.echo(f"error: {clean(str(problem), one_line=True)}", err=True)
+        # File names can hold escape sequences: shown visibly, never sent to the terminal.
+        click.echo(f"error: {one_line_message(str(problem))}", err=True)
 
     progress = None
     if not quiet and sys.stderr.isatty():

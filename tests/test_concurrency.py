@@ -113,7 +113,7 @@ def test_two_imports_at_once_into_a_new_file_both_finish(tmp_path, record_proper
     titles = write_corpus(corpus, 3000, seed=9, per_folder=250)
     parts = sorted(corpus.iterdir())
     first, second = parts[:8], parts[4:]  # 1,000 articles in both
-    for round_ in range(3):
+    for round_ in range(2):
         db = tmp_path / f"both-{round_}.db"
         procs = [
             subprocess.Popen(
@@ -139,7 +139,7 @@ def test_two_imports_at_once_into_a_new_file_both_finish(tmp_path, record_proper
     alone = run_installed("--db", tmp_path / "alone.db", "import", ARTICLES, "--json")
     fixture_articles = json.loads(alone.stdout)["imported"]
     files = fixture_articles + json.loads(alone.stdout)["duplicates"]
-    for round_ in range(10):
+    for round_ in range(8):
         db = tmp_path / f"new-{round_}.db"
         procs = [
             subprocess.Popen(
@@ -157,7 +157,7 @@ def test_two_imports_at_once_into_a_new_file_both_finish(tmp_path, record_proper
         assert check_archive(db) == {
             "integrity": "ok", "articles": fixture_articles, "indexed": fixture_articles
         }
-    record_property("simultaneous_import_rounds", 14)
+    record_property("simultaneous_import_rounds", 10)
 
 
 def test_a_second_process_migrating_the_same_new_file_waits_and_skips(db_path):
