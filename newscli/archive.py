@@ -194,6 +194,8 @@ def open_archive(path: Path, *, create: bool = False) -> sqlite_utils.Database:
             raise ArchiveError(f"cannot create {path}: the folder {_folder_of(path)} is read-only")
     elif path.is_dir():
         raise ArchiveError(f"{path}: is a folder, not a database file")
+    elif not path.is_file():
+        raise ArchiveError(f"{path}: not a regular file (a device, pipe or socket)")
     elif why := read_only_reason(path):
         raise ArchiveError(f"cannot write to {path}: {why}")
     try:

@@ -211,3 +211,10 @@ def test_files_newscli_must_not_touch_are_refused_byte_for_byte(archive_copy, ma
         done = run_installed("--db", db, *args)
         assert_one_line_error(done, 2, f"{db}: {message}")
     assert db.read_bytes() == before
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_device_given_as_the_database_is_refused(run):
+    result = run("import", ARTICLES / "date-before-headline.txt", db="/dev/full")
+    assert result.exit_code == 2
+    assert result.stderr == "error: /dev/full: not a regular file (a device, pipe or socket)\n"
