@@ -105,6 +105,7 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
     \b
       newscli import ~/articles/          load a folder of articles
       newscli search 'kharkiv -crimea'    find articles, best match first
+      newscli timeline kharkiv            how many articles per week, month or year
       newscli show 28d491df               read one article
     """
     from pathlib import Path
@@ -118,17 +119,48 @@ def _db_path(ctx: click.Context):
     return resolve_db_path(ctx.obj["db_path"])
 
 
+# The input formats `import --format` can force (newscli.importers.READERS, plus aliases).
+IMPORT_FORMATS = ("text", "markdown", "json", "jsonl", "ndjson", "csv", "tsv", "html")
+FORMAT_ALIASES = {"ndjson": "jsonl"}
+
+
 @cli.command(name="import")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--source", help="Label every article of this run with this source name.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(IMPORT_FORMATS, case_sensitive=False),
+    help="Read every input as this format (default: by file ending, then by content).",
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Fill FIELD (title, body, subtitle, published, retrieved, url, authors, source, tags) "
+    "from this column of JSON/CSV records; repeatable. FIELD= leaves it empty.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the format, field mapping and first records of each file; import nothing.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.pass_context
-def import_(ctx: click.Context, paths: tuple[str, ...], source, quiet, as_json) -> None:
+def import_(
+    ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_run, quiet, as_json
+) -> None:
     """Import articles from files, folders (recursive), globs or - (stdin).
 
+    Formats: plain text (.txt), Markdown or text with front matter (.md), JSON (.json),
+    JSON Lines (.jsonl, .ndjson), CSV (.csv), TSV (.tsv), saved web pages (.html), and any
+    of them gzip-compressed (.gz). Files without a known ending are read by their content.
+
     Re-importing is safe: articles already in the archive are counted as duplicates.
-    A file that cannot be read is reported as `error: PATH: reason` and skipped.
+    A file or record that cannot be read is reported as `error: PATH:LINE: reason` and
+    skipped; the rest is imported.
 
     \b
     Exit status: 0 all imported, 1 some inputs failed, 2 usage or database error,
@@ -137,11 +169,22 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, quiet, as_json) 
     \b
       newscli import ~/articles/
       newscli import 'dumps/*.txt' --source BBC
+      newscli import news.jsonl.gz --map title=headline_text --dry-run
       cat article.txt | newscli import -
+      curl -s https://example.org/feed.json | newscli import - --format json
     """
+    from newscli.importers.records import MappingError, parse_map_options
+
+    fmt = FORMAT_ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
+    try:
+        overrides = parse_map_options(maps)
+    except MappingError as e:
+        raise CliError(str(e), e.exit_code) from None
+    if dry_run:
+        _dry_run(paths, fmt, overrides, as_json)
+        return
     from newscli.archive import open_archive
     from newscli.importers import import_paths
-    from newscli.render import write_json
 
     db = open_archive(_db_path(ctx), create=True)
 
@@ -160,10 +203,13 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, quiet, as_json) 
         if progress:
             with progress as on_file:
                 summary = import_paths(
-                    db.conn, paths, source=source, on_file=on_file, on_problem=on_problem
-                )
+                    db.conn, paths, source=source, fmt=fmt, overrides=overrides,
+                    on_file=on_file, on_problem=on_problem,
+                )  # fmt: skip
         else:
-            summary = import_paths(db.conn, paths, source=source, on_problem=on_problem)
+            summary = import_paths(
+                db.conn, paths, source=source, fmt=fmt, overrides=overrides, on_problem=on_problem
+            )
     finally:
         db.conn.close()
     if as_json:
@@ -176,6 +222,23 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, quiet, as_json) 
     if not quiet:
         click.echo(summary.describe(), err=True)
     sys.exit(1 if summary.failed else 0)
+
+
+def _dry_run(paths, fmt, overrides, as_json: bool) -> None:
+    from newscli.importers.preview import preview_paths
+
+    previews = list(preview_paths(paths, fmt=fmt, overrides=overrides))
+    failed = any(p.problems for p in previews)
+    if as_json:
+        from newscli.render import write_json
+
+        write_json([p.as_dict() for p in previews])
+    else:
+        from newscli.render import make_console, render_dry_run
+
+        render_dry_run(make_console(), previews)
+        click.echo("Dry run: nothing was imported.", err=True)
+    sys.exit(1 if failed else 0)
 
 
 @cli.command()
@@ -228,7 +291,14 @@ def _date_range(since: str | None, until: str | None) -> tuple[str | None, str |
 
 
 def filter_options(fn):
-    """--since, --until and --source, shared by search and timeline."""
+    """--since, --until, --source and --tag, shared by search and timeline."""
+    fn = click.option(
+        "--tag",
+        "tags",
+        multiple=True,
+        metavar="NAME",
+        help="Only articles with this tag (any case; repeat to require several).",
+    )(fn)
     fn = click.option(
         "--source",
         "sources",
@@ -262,8 +332,8 @@ def filter_options(fn):
 @click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
 @output_options()
 @click.pass_context
-def search(ctx: click.Context, query, since, until, sources, sort, limit, offset, count_only,
-           raw, output_format) -> None:  # fmt: skip
+def search(ctx: click.Context, query, since, until, sources, tags, sort, limit, offset,
+           count_only, raw, output_format) -> None:  # fmt: skip
     """Find articles: all the words of QUERY, best match first.
 
     \b
@@ -289,19 +359,23 @@ def search(ctx: click.Context, query, since, until, sources, sort, limit, offset
       newscli search 'title:"russian forces"' --sort newest --json | jq -r '.[].title'
       newscli search kharkiv --format ids | xargs newscli show
     """
+    import itertools
+
     from newscli.archive import connect_readonly
     from newscli.search import count_matches, search_articles
 
     text = " ".join(query)
     since, until = _date_range(since, until)
-    filters = {"since": since, "until": until, "source": sources or None, "raw": raw}
+    filters = {"since": since, "until": until, "source": sources or None, "tag": tags or None,
+               "raw": raw}  # fmt: skip
     conn = connect_readonly(_db_path(ctx))
     if count_only:
         total = count_matches(conn, text, **filters)
         click.echo(total)
         sys.exit(0 if total else 1)
-    results = search_articles(conn, text, sort=sort, limit=limit, offset=offset, **filters)
+    page = {"sort": sort, "limit": limit, "offset": offset}
     if output_format == "table":
+        results = search_articles(conn, text, **page, **filters)
         if results:
             from newscli.render import make_console, search_table
 
@@ -313,14 +387,19 @@ def search(ctx: click.Context, query, since, until, sources, sort, limit, offset
             else count_matches(conn, text, **filters)
         )
         click.echo(_page_note(offset, shown, total), err=True)
-    else:
-        from newscli.render import write_rows
-        from newscli.search import RESULT_COLUMNS, marked_snippet
+        sys.exit(0 if results else 1)
+    from newscli.render import write_rows
+    from newscli.search import RESULT_COLUMNS, iter_search_articles, marked_snippet
 
-        for r in results:
-            r["snippet"] = marked_snippet(r["snippet"])
-        write_rows(results, RESULT_COLUMNS, output_format)
-    sys.exit(0 if results else 1)
+    results = iter_search_articles(conn, text, **page, **filters)
+    # The query is checked before the first line is written: errors never follow output.
+    first = next(results, None)
+    rows = [] if first is None else itertools.chain([first], results)
+    written = write_rows(
+        ({**r, "snippet": marked_snippet(r["snippet"])} for r in rows), RESULT_COLUMNS,
+        output_format,
+    )
+    sys.exit(0 if written else 1)
 
 
 def _page_note(offset: int, shown: int, total: int) -> str:
@@ -348,7 +427,7 @@ def _page_note(offset: int, shown: int, total: int) -> str:
 @click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
 @output_options(formats=("table", "json", "jsonl", "csv", "tsv", "ids"))
 @click.pass_context
-def timeline(ctx: click.Context, query, since, until, sources, by, as_list, raw,
+def timeline(ctx: click.Context, query, since, until, sources, tags, by, as_list, raw,
              output_format) -> None:  # fmt: skip
     """Count the articles matching QUERY (all articles without one) per period.
 
@@ -374,7 +453,8 @@ def timeline(ctx: click.Context, query, since, until, sources, by, as_list, raw,
 
     text = " ".join(query) if query else None
     since, until = _date_range(since, until)
-    options = {"by": by, "since": since, "until": until, "source": sources or None, "raw": raw}
+    options = {"by": by, "since": since, "until": until, "source": sources or None,
+               "tag": tags or None, "raw": raw}  # fmt: skip
     conn = connect_readonly(_db_path(ctx))
     if as_list:
         from newscli.timeline import LIST_COLUMNS, list_articles

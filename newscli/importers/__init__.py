@@ -3,12 +3,14 @@ articles into the archive in batches."""
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
 import signal
 import sys
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,42 +19,22 @@ from pathlib import Path
 from typing import BinaryIO
 
 from newscli.archive import ArchiveError, insert_batch
+from newscli.importers.csvfile import read_csv, read_tsv
+from newscli.importers.frontmatter import has_front_matter, read_markdown
+from newscli.importers.jsonfile import is_json_lines, read_json
+from newscli.importers.jsonl import read_jsonl
+from newscli.importers.problems import ImportProblem, path_text
+from newscli.importers.records import RecordMapper
+from newscli.importers.streams import UTF8_BOM, peek, ungzip
 from newscli.importers.text import ParseProblem, decode_text, parse_text_article
+from newscli.importers.webpage import read_html
 from newscli.models import Article
+
+__all__ = ["READERS", "ImportProblem", "ImportSummary", "detect_format", "import_paths", "read_path"]
 
 STDIN = "-"
 BATCH_ARTICLES = 2000
 BATCH_BYTES = 16 * 1024 * 1024
-
-
-def path_text(path: str) -> str:
-    """A file name as text that can be stored, printed and put in JSON.
-
-    A name that is not valid UTF-8 reaches Python with lone surrogates (PEP 383), which
-    SQLite, JSON and the terminal all refuse; its odd bytes are written as \\xNN instead.
-    """
-    try:
-        path.encode("utf-8")
-        return path
-    except UnicodeEncodeError:
-        return os.fsencode(path).decode("utf-8", errors="backslashreplace")
-
-
-@dataclass
-class ImportProblem:
-    path: str
-    line: int | None
-    error: str
-
-    def __post_init__(self) -> None:
-        self.path = path_text(self.path)
-
-    def as_dict(self) -> dict:
-        return {"path": self.path, "line": self.line, "error": self.error}
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.error}"
 
 
 @dataclass
@@ -90,9 +72,7 @@ class ImportSummary:
         return f"Imported {self.imported} {noun} from {self.files} {files}: " + ", ".join(parts)
 
 
-# How a file's format is recognised: by its ending, for files met while walking a folder.
-TEXT_SUFFIXES = {".txt", ""}
-Reader = Callable[[BinaryIO, str], Iterator["Article | ImportProblem"]]
+Reader = Callable[..., Iterator["Article | ImportProblem"]]
 
 
 # One text file is one article: far more than any article (a long feature is ~100 kB) is
@@ -100,7 +80,9 @@ Reader = Callable[[BinaryIO, str], Iterator["Article | ImportProblem"]]
 MAX_TEXT_BYTES = 16 * 1024 * 1024
 
 
-def read_text_file(stream: BinaryIO, path: str) -> Iterator[Article | ImportProblem]:
+def read_text_file(
+    stream: BinaryIO, path: str, mapper: RecordMapper | None = None
+) -> Iterator[Article | ImportProblem]:
     data = stream.read(MAX_TEXT_BYTES + 1)
     if len(data) > MAX_TEXT_BYTES:
         limit = MAX_TEXT_BYTES // (1024 * 1024)
@@ -112,16 +94,78 @@ def read_text_file(stream: BinaryIO, path: str) -> Iterator[Article | ImportProb
         yield ImportProblem(path, e.line, e.reason)
 
 
-READERS: dict[str, Reader] = {"text": read_text_file}
+# Each reader takes a binary stream (already gunzipped), the path to report problems with and
+# the field mapping for dict-shaped records, and yields articles and problems as it goes.
+READERS: dict[str, Reader] = {
+    "text": read_text_file,
+    "markdown": read_markdown,
+    "json": read_json,
+    "jsonl": read_jsonl,
+    "csv": read_csv,
+    "tsv": read_tsv,
+    "html": read_html,
+}
+# How a file's format is recognised by its ending (`.gz` is looked through).
+SUFFIX_FORMATS = {
+    ".txt": "text", ".text": "text",
+    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown",
+    ".json": "json",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl",
+    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+}  # fmt: skip
+# Files without one of these endings are read, when named, by what their content looks like.
+SNIFFED_SUFFIXES = {".txt", ".text", ""}
+SNIFF_BYTES = 64 * 1024
 
 
-def detect_format(path: str) -> str:
-    return "text"
+def _inner_suffix(path: str) -> str:
+    name = Path(path).name.lower()
+    if name.endswith(".gz"):
+        name = name[: -len(".gz")]
+    return Path(name).suffix if "." in name.lstrip(".") else ""
+
+
+def sniff_format(head: bytes) -> str | None:
+    """The format the first bytes of a file look like, or None (read it as plain text)."""
+    text = head.removeprefix(UTF8_BOM).lstrip()
+    if text.startswith(b"{"):
+        return "jsonl" if is_json_lines(text) else "json"
+    if text.startswith(b"[") and text[1:].lstrip()[:1] in (b"{", b"]", b""):
+        return "json"
+    lower = text[:1024].lower()
+    if lower.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in lower:
+        return "html"
+    if lower.startswith(b"<!doctype html") or lower.startswith(b"<html"):
+        return "html"
+    decoded = head.decode("utf-8", errors="replace")
+    if has_front_matter(decoded):
+        return "markdown"
+    return None
+
+
+def _read_head(path: str) -> bytes:
+    try:
+        with open(path, "rb") as raw:
+            return ungzip(raw).read(SNIFF_BYTES)
+    except (OSError, EOFError, zlib.error):
+        return b""
+
+
+def detect_format(path: str, head: bytes | None = None) -> str:
+    """The format of a file: by its ending (through `.gz`), else by its first bytes."""
+    suffix = _inner_suffix(path)
+    known = SUFFIX_FORMATS.get(suffix)
+    if known and suffix not in SNIFFED_SUFFIXES:
+        return known
+    if head is None:
+        head = b"" if path == STDIN else _read_head(path)
+    return sniff_format(head) or "text"
 
 
 def is_importable(path: Path) -> bool:
-    """Whether a file met while walking a folder is one we read."""
-    return path.suffix.lower() in TEXT_SUFFIXES
+    """Whether a file met while walking a folder is one we read (any known ending, or none)."""
+    return _inner_suffix(str(path)) in SUFFIX_FORMATS or _inner_suffix(str(path)) == ""
 
 
 def _is_hidden(name: str) -> bool:
@@ -160,20 +204,39 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | ImportProblem]:
             yield ImportProblem(given, None, "no such file or folder")
 
 
-def read_path(path: str, fmt: str | None = None) -> Iterator[Article | ImportProblem]:
-    """Every article (or problem) in one input file; '-' reads standard input."""
+def read_path(
+    path: str,
+    fmt: str | None = None,
+    overrides: dict[str, str | None] | None = None,
+    *,
+    mapper: RecordMapper | None = None,
+) -> Iterator[Article | ImportProblem]:
+    """Every article (or problem) in one input file; '-' reads standard input.
+
+    `fmt` forces a format (else it is detected); `overrides` are the `--map` options.
+    Gzip data is recognised by its first bytes and decompressed as it is read. A `mapper`
+    given is the one used (it tells afterwards the format and the field mapping).
+    """
+    mapper = mapper or RecordMapper(overrides)
     name = "<stdin>" if path == STDIN else path
-    fmt = fmt or detect_format(path)
     try:
-        if path == STDIN:
-            yield from READERS[fmt](sys.stdin.buffer, name)
-            return
-        stored_path = path_text(str(Path(path).resolve()))
-        with open(path, "rb") as stream:
-            for item in READERS[fmt](stream, path):
-                if isinstance(item, Article):
+        with contextlib.ExitStack() as stack:
+            if path == STDIN:
+                stream = ungzip(sys.stdin.buffer)
+                stored_path = None
+            else:
+                stream = ungzip(stack.enter_context(open(path, "rb")))
+                stored_path = path_text(str(Path(path).resolve()))
+            if fmt is None:
+                head, stream = peek(stream, SNIFF_BYTES)
+                fmt = detect_format(path, head)
+            mapper.format = fmt
+            for item in READERS[fmt](stream, name, mapper):
+                if isinstance(item, Article) and stored_path:
                     item.path = stored_path
                 yield item
+    except (EOFError, zlib.error) as e:
+        yield ImportProblem(name, None, f"corrupt gzip data: {e}")
     except OSError as e:
         yield ImportProblem(name, None, e.strerror or str(e))
 
@@ -192,6 +255,8 @@ def _row(article: Article, source: str | None, imported_at: str) -> tuple:
         article.path,
         article.words,
         imported_at,
+        json.dumps(article.tags, ensure_ascii=False),
+        json.dumps(article.extra, ensure_ascii=False),
     )
 
 
@@ -226,6 +291,7 @@ def import_paths(
     *,
     source: str | None = None,
     fmt: str | None = None,
+    overrides: dict[str, str | None] | None = None,
     on_file: Callable[[str], None] | None = None,
     on_problem: Callable[[ImportProblem], None] | None = None,
 ) -> ImportSummary:
@@ -270,7 +336,7 @@ def import_paths(
             summary.files += 1
             if on_file:
                 on_file(path)
-            for item in read_path(path, fmt):
+            for item in read_path(path, fmt, overrides):
                 if isinstance(item, ImportProblem):
                     problem(item)
                     continue
