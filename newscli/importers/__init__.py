@@ -28,7 +28,7 @@ from newscli.importers.records import RecordMapper
 from newscli.importers.streams import UTF8_BOM, peek, ungzip
 from newscli.importers.text import ParseProblem, decode_text, parse_text_article
 from newscli.importers.webpage import read_html
-from newscli.models import Article
+from newscli.models import Article, storable_text
 
 __all__ = ["READERS", "ImportProblem", "ImportSummary", "detect_format", "import_paths", "read_path"]
 
@@ -256,7 +256,7 @@ def _row(article: Article, source: str | None, imported_at: str) -> tuple:
         article.words,
         imported_at,
         json.dumps(article.tags, ensure_ascii=False),
-        json.dumps(article.extra, ensure_ascii=False),
+        storable_text(json.dumps(article.extra, ensure_ascii=False)),
     )
 
 
