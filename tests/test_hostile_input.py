@@ -358,6 +358,13 @@ RECORD_CASES: dict[str, tuple[bytes, dict]] = {
         b'title,body\n"unterminated,body\nNext,row\n',
         {"error": "row has 1 field, the header has 2", "line": 2},
     ),
+    "billion-laughs.md": (
+        ("---\ntitle: Laughs\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+         + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9))
+         + "---\n\nBody.\n").encode(),
+        {"error": "bad YAML front matter: aliases (*name) are not read in front matter",
+         "line": 4},
+    ),
     "truncated.json": (b'[{"title": "x", "body": ', {"error": "malformed JSON: parse error: premature EOF"}),
 }
 
