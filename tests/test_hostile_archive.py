@@ -218,3 +218,24 @@ def test_a_device_given_as_the_database_is_refused(run):
     result = run("import", ARTICLES / "date-before-headline.txt", db="/dev/full")
     assert result.exit_code == 2
     assert result.stderr == "error: /dev/full: not a regular file (a device, pipe or socket)\n"
+
+
+def test_a_read_only_archive_too_old_to_read_says_so(tmp_path, monkeypatch, run):
+    from newscli import archive
+
+    folder = tmp_path / "old"
+    folder.mkdir()
+    db = folder / "news.db"
+    everything = list(archive.MIGRATIONS)
+    monkeypatch.setattr(archive, "MIGRATIONS", everything[:1])
+    archive.open_archive(db, create=True).conn.close()
+    monkeypatch.setattr(archive, "MIGRATIONS", everything)
+    before = db.read_bytes()
+    with read_only(folder):
+        result = run("show", SEED_ID, db=db)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {db}: made by an older newscli and needs upgrading, but its folder {folder} "
+        "is read-only (SQLite writes its -wal and -shm files there)\n"
+    )
+    assert db.read_bytes() == before
