@@ -324,9 +324,9 @@ def filter_options(fn):
 @filter_options
 @click.option("--sort", type=click.Choice(["rank", "newest", "oldest"]), default="rank",
               show_default=True, help="Best match first, or by publication date.")
-@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, metavar="N",
               help="At most N results (0: all).")
-@click.option("--offset", type=click.IntRange(min=0), default=0,
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="N",
               help="Skip the first N results (the next page: --offset 20).")
 @click.option("--count", "count_only", is_flag=True, help="Print only the number of matches.")
 @click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
@@ -338,7 +338,7 @@ def search(ctx: click.Context, query, since, until, sources, tags, sort, limit, 
 
     \b
     Query language (AND, OR and NOT in upper case):
-      kharkiv withdraw        both words (stemmed: also withdrawing, withdrew is not)
+      kharkiv withdraw        both words (withdraw also finds withdrawing)
       "russian forces"        the exact phrase
       kyiv OR kiev            either word
       kharkiv -crimea         without crimea (also: NOT crimea)

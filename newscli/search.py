@@ -6,7 +6,8 @@ it compares results of one query, not of different queries.
 
 A search is two steps in one statement: the matches are filtered, ordered and cut to the
 requested page first, and only the rows of that page get a snippet, so a word found in
-100,000 articles costs one ranking pass, not 100,000 snippets.
+100,000 articles costs one ranking pass, not 100,000 snippets. A query matching many
+articles meets its filters and date order through the date index (see choose_plan).
 """
 
 from __future__ import annotations
@@ -68,9 +69,16 @@ def _day_after(iso: str) -> str:
     return (day + timedelta(days=1)).isoformat()
 
 
-def filter_sql(
-    *, since=None, until=None, source=None, tag=None, table: str = "a"
-) -> tuple[str, list]:
+def source_names(conn: sqlite3.Connection, source) -> list[str]:
+    """The source names stored in the archive that equal `source` (one name or several)
+    in any case, so that the filter can use the source index with exact names."""
+    wanted = {name.casefold() for name in ([source] if isinstance(source, str) else source)}
+    rows = conn.execute("SELECT DISTINCT source FROM articles WHERE source IS NOT NULL")
+    return [name for (name,) in rows if name.casefold() in wanted]
+
+
+def filter_sql(conn: sqlite3.Connection, *, since=None, until=None, source=None, tag=None,
+               table: str = "a") -> tuple[str, list]:  # fmt: skip
     """SQL conditions (each starting with ' AND ') and their bound parameters for the
     filters shared by search and timeline.
 
@@ -78,7 +86,7 @@ def filter_sql(
     date as written in the article, so `until='2022-05-14'` keeps '2022-05-14T23:10:00+00:00'.
     Articles without a publication date never pass a date filter. `source` is one name or
     several, matched without regard to case. `tag` is one tag or several, each of which the
-    article must have (compared without regard to ASCII case).
+    article must have (any case in ASCII; beyond it, as given or in lower, upper or title case).
     """
     sql, params = [], []
     if since is not None:
@@ -92,29 +100,92 @@ def filter_sql(
         else:
             sql.append(f" AND {table}.published <= ?")
             params.append(until)
+    if source is not None and not isinstance(source, str) and not source:
+        source = None
     if source is not None:
-        names = [source] if isinstance(source, str) else list(source)
-        if names:
-            marks = ", ".join("?" * len(names))
-            sql.append(f" AND {table}.source COLLATE NOCASE IN ({marks})")
-            params.extend(names)
+        names = source_names(conn, source)
+        sql.append(f" AND {table}.source IN ({', '.join('?' * len(names))})")
+        params.extend(names)
     if tag is not None:
         for name in [tag] if isinstance(tag, str) else list(tag):
+            # NOCASE folds ASCII only: the usual casings of other letters are listed too.
+            spellings = list(dict.fromkeys(
+                (name, name.lower(), name.upper(), name.title(), name.capitalize())
+            ))  # fmt: skip
+            marks = ", ".join("?" * len(spellings))
             sql.append(
-                f" AND EXISTS (SELECT 1 FROM json_each({table}.tags) WHERE value = ? COLLATE NOCASE)"
+                f" AND EXISTS (SELECT 1 FROM json_each({table}.tags) "
+                f"WHERE value COLLATE NOCASE IN ({marks}))"
             )
-            params.append(name)
+            params.extend(spellings)
     return "".join(sql), params
 
 
-def _matches_sql(where: str, columns: str) -> str:
-    """Matching rows of articles_fts, joined to articles only when a filter needs it."""
-    if where:
+# How matches meet the filters. With few matches, each is looked up in `articles` ("join").
+# With many, that costs a row read per match (the row holds the body), so the date index is
+# scanned instead and each entry is checked against the set of matching rowids ("scan"):
+# for `--sort newest` that stops after one page. SCAN_FRACTION of the archive is the switch.
+SCAN_FRACTION = 0.02
+
+
+def choose_plan(conn: sqlite3.Connection, expression: str) -> str:
+    """'scan' when `expression` matches more than SCAN_FRACTION of the articles, else 'join'."""
+    total = conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+    if total == 0:
+        return "join"
+    # A count over the index alone; capped, so that it never reads more than needed.
+    cap = int(total * SCAN_FRACTION) + 1
+    matches = conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
+        (expression, cap),
+    ).fetchone()[0]
+    return "scan" if matches >= cap else "join"
+
+
+_MATCHING_ROWIDS = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+
+
+def _matches_sql(where: str, columns: str, plan: str = "join") -> str:
+    """Matching rows of articles_fts, filtered by `where` on articles `a`."""
+    if not where:
+        return f"SELECT {columns} FROM articles_fts WHERE articles_fts MATCH ?"
+    if plan == "scan":
+        # The FTS match drives; `+` keeps SQLite from running it once per candidate, which
+        # come from the index. Parameters stay in the order (expression, *filter params).
         return (
+            f"SELECT {columns} FROM articles_fts WHERE articles_fts MATCH ? "
+            f"AND +articles_fts.rowid IN (SELECT a.seq FROM articles a WHERE 1{where})"
+        )
+    return (
+        f"SELECT {columns} FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+        f"WHERE articles_fts MATCH ?{where}"
+    )
+
+
+def _dated_page_sql(sort: str, where: str, plan: str) -> tuple[str, int]:
+    """SQL for one page by date (seq, published), and how many times it binds the
+    expression and filter parameters."""
+    columns = "a.seq AS seq, a.published AS published"
+    if plan == "join":
+        inner = (
             f"SELECT {columns} FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
             f"WHERE articles_fts MATCH ?{where}"
         )
-    return f"SELECT {columns} FROM articles_fts WHERE articles_fts MATCH ?"
+        return f"{inner} ORDER BY {_ORDER[sort].format(p='')} LIMIT ? OFFSET ?", 1
+    scan = (
+        f"SELECT {columns} FROM articles a INDEXED BY idx_articles_published "
+        f"WHERE +a.seq IN ({_MATCHING_ROWIDS}){where}"
+    )
+    if sort == "newest":  # the index read backwards; undated (NULL) entries come last
+        return f"{scan} ORDER BY a.published DESC, a.seq DESC LIMIT ? OFFSET ?", 1
+    # Oldest: the dated entries in index order, then the undated ones.
+    return (
+        f"SELECT seq, published FROM ({scan} AND a.published IS NOT NULL "
+        "ORDER BY a.published, a.seq) "
+        f"UNION ALL SELECT seq, published FROM ({scan} AND a.published IS NULL ORDER BY a.seq) "
+        "LIMIT ? OFFSET ?",
+        2,
+    )
 
 
 def search_articles(
@@ -129,12 +200,13 @@ def search_articles(
     limit: int | None = 20,
     offset: int = 0,
     raw: bool = False,
+    plan: str | None = None,
 ) -> list[dict]:
     """One page of the articles matching `query`, as dicts with RESULT_COLUMNS (see
     iter_search_articles)."""
     return list(
         iter_search_articles(conn, query, since=since, until=until, source=source, tag=tag,
-                             sort=sort, limit=limit, offset=offset, raw=raw)  # fmt: skip
+                             sort=sort, limit=limit, offset=offset, raw=raw, plan=plan)  # fmt: skip
     )
 
 
@@ -150,6 +222,7 @@ def iter_search_articles(
     limit: int | None = 20,
     offset: int = 0,
     raw: bool = False,
+    plan: str | None = None,
 ) -> Iterator[dict]:
     """The articles matching `query`, one page, as dicts with RESULT_COLUMNS, as SQLite
     gives them (so that `--limit 0 --format jsonl` starts writing at once).
@@ -157,24 +230,28 @@ def iter_search_articles(
     `sort` is 'rank' (best first), 'newest' or 'oldest' (undated articles last); ties are
     broken by import order so pages never overlap. `limit=None` or 0 means no limit.
     The snippet keeps the article's text as stored, one line, matched terms between
-    MARK_START and MARK_END. Raises QueryError for a query that cannot be searched.
+    MARK_START and MARK_END. `plan` ('join' or 'scan') overrides choose_plan.
+    Raises QueryError for a query that cannot be searched.
     """
     if sort not in _ORDER:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     expression = match_expression(query, raw=raw)
     if raw:
         check_raw_expression(conn, expression)
-    where, params = filter_sql(since=since, until=until, source=source, tag=tag)
+    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
+    plan = plan or (choose_plan(conn, expression) if where or sort != "rank" else "join")
+    binds = 1
     if sort == "rank":
-        inner = _matches_sql(where, f"articles_fts.rowid AS seq, {_BM25} AS bm25_rank")
+        inner = _matches_sql(where, f"articles_fts.rowid AS seq, {_BM25} AS bm25_rank", plan)
+        page_sql = f"{inner} ORDER BY {_ORDER[sort].format(p='')} LIMIT ? OFFSET ?"
     else:
-        # Dates live in articles: the join is needed even without a filter.
-        inner = _matches_sql(where or " AND 1", "a.seq AS seq, a.published AS published")
-    page_sql = f"{inner} ORDER BY {_ORDER[sort].format(p='')} LIMIT ? OFFSET ?"
+        page_sql, binds = _dated_page_sql(sort, where, plan)
+    # bm25() in the second step would recount the whole index for each row (FTS5 forgets
+    # its statistics between rowid lookups), so the rank sort reuses the first step's value.
     sql = (
         f"WITH page AS MATERIALIZED ({page_sql}) "
         "SELECT a.id, a.title, a.published, a.source, a.url, "
-        f"{_BM25} AS bm25_rank, "
+        f"{'page.bm25_rank' if sort == 'rank' else _BM25} AS bm25_rank, "
         f"snippet(articles_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet "
         "FROM page CROSS JOIN articles_fts ON articles_fts.rowid = page.seq "
         "JOIN articles a ON a.seq = page.seq "
@@ -182,7 +259,8 @@ def iter_search_articles(
         f"ORDER BY {_ORDER[sort].format(p='page.')}"
     )
     page = -1 if not limit else int(limit)
-    bound = [expression, *params, page, max(0, int(offset)), MARK_START, MARK_END, expression]
+    bound = [*[expression, *params] * binds, page, max(0, int(offset)),
+             MARK_START, MARK_END, expression]  # fmt: skip
     for row in conn.execute(sql, bound):
         yield {
             "id": row["id"],
@@ -196,21 +274,15 @@ def iter_search_articles(
 
 
 def count_matches(
-    conn: sqlite3.Connection,
-    query: str,
-    *,
-    since=None,
-    until=None,
-    source=None,
-    tag=None,
+    conn: sqlite3.Connection, query: str, *, since=None, until=None, source=None, tag=None,
     raw=False,
 ) -> int:
     """How many articles match `query` with these filters (the same ones as search_articles)."""
     expression = match_expression(query, raw=raw)
     if raw:
         check_raw_expression(conn, expression)
-    where, params = filter_sql(since=since, until=until, source=source, tag=tag)
-    sql = _matches_sql(where, "count(*)")
+    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
+    sql = _matches_sql(where, "count(*)", choose_plan(conn, expression) if where else "join")
     return conn.execute(sql, [expression, *params]).fetchone()[0]
 
 

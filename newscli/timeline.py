@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from newscli.search import check_raw_expression, filter_sql, match_expression
+from newscli.search import check_raw_expression, choose_plan, filter_sql, match_expression
 
 PERIODS = ("day", "week", "month", "year")
 MAX_ROWS = 60  # the most rows an automatically chosen period gives, if it can
@@ -108,13 +108,23 @@ def _day(text: str | None) -> date | None:
 # --- counting ------------------------------------------------------------------------------
 
 
-def _matching(query: str | None, raw: bool, conn, where: str) -> tuple[str, list]:
-    """FROM/WHERE of the matching articles (all of them without a query) as `a`."""
+def _matching(query: str | None, raw: bool, conn, where: str, plan: str | None = None
+              ) -> tuple[str, list]:  # fmt: skip
+    """FROM/WHERE of the matching articles (all of them without a query) as `a`.
+
+    `plan` 'scan' reads the date index and checks each entry against the matching rowids,
+    'join' reads the row of each match (see search.choose_plan); None chooses."""
     if query is None:
         return f"FROM articles a WHERE 1{where}", []
     expression = match_expression(query, raw=raw)
     if raw:
         check_raw_expression(conn, expression)
+    if (plan or choose_plan(conn, expression)) == "scan":
+        return (
+            "FROM articles a INDEXED BY idx_articles_published "
+            f"WHERE +a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?){where}",
+            [expression],
+        )
     return (
         "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
         f"WHERE articles_fts MATCH ?{where}",
@@ -132,6 +142,7 @@ def build_timeline(
     source=None,
     tag=None,
     raw: bool = False,
+    plan: str | None = None,
 ) -> Timeline:
     """Counts of the articles matching `query` (all articles if None) per period.
 
@@ -141,8 +152,8 @@ def build_timeline(
     """
     if by is not None and by not in PERIODS:
         raise ValueError(f"by must be one of {', '.join(PERIODS)}")
-    where, params = filter_sql(since=since, until=until, source=source, tag=tag)
-    from_where, match_params = _matching(query, raw, conn, where)
+    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
+    from_where, match_params = _matching(query, raw, conn, where, plan)
     per_day: dict[date, int] = {}
     undated = 0
     sql = f"SELECT substr(a.published, 1, 10) AS day, count(*) {from_where} GROUP BY day"
@@ -203,8 +214,8 @@ def list_articles(
 ) -> tuple[str, list[dict]]:
     """The matching articles in publication order, each with the `period` it falls in
     (None for undated ones, which come last); returns (by, articles)."""
-    where, params = filter_sql(since=since, until=until, source=source, tag=tag)
-    from_where, match_params = _matching(query, raw, conn, where)
+    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
+    from_where, match_params = _matching(query, raw, conn, where, "join")
     sql = (
         "SELECT a.published, a.id, a.title, a.source, a.url "
         f"{from_where} ORDER BY a.published IS NULL, a.published, a.seq"

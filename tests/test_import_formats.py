@@ -93,6 +93,7 @@ EXPECTED = {
     JSON / "feed-object-with-items-key.json": {
         "Power grid holds through the heatwave": {
             "body": "The national grid met record demand on Thursday",
+            "source": "Night Desk",  # the feed's own title: the item names no source
             "published": "2023-05-18T22:10:00-04:00",
             "authors": ["Sam Okafor"],
             "url": "https://nightdesk.example/2023/05/power-grid",
@@ -113,12 +114,27 @@ EXPECTED = {
     JSON / "object-with-entries-key-rss-fields.json": {
         "Ferry strike ends after pay deal": {
             "body": "Crews accepted a 6% rise over two years",
+            "source": "Harbour Gazette",  # {"feed": "Harbour Gazette", "entries": [...]}
             "subtitle": None,
             "published": "2020-03-10T14:02:00+00:00",
             "url": "https://harbourgazette.example/ferry-strike-ends",
             "authors": ["Ewan MacLeod"],
             "tags": ["Transport", "Labour"],
             "extra": {"guid": "hg-2020-0310-ferry"},
+        },
+    },
+    # HTML in feed fields: read as text paragraphs, the HTML kept in extra.
+    JSON / "rss-converted-html-content.json": {
+        "Lighthouse keeper's logbooks go online": {
+            "body": "The logbooks kept at the Point lighthouse from 1890 to 1980 can now be read "
+                    "online.\n\nVolunteers scanned 412 volumes over two winters. The originals "
+                    "stay in the county archive.\n\nA page from 1911",
+            "subtitle": "Ninety years of weather notes & shipwreck reports, scanned by volunteers.",
+            "published": "2023-11-06T07:30:00+00:00",
+            "authors": ["Ewan MacLeod"],
+            "tags": ["History", "Archives"],
+            "url": "https://harbourgazette.example/lighthouse-logbooks",
+            "source": "Harbour Gazette",  # the channel's title
         },
     },
     JSON / "single-article-object.json": {
@@ -354,11 +370,11 @@ def test_whole_format_folders_import_cleanly(run, db_path):
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
     files = [p for d in (JSON, JSONL, CSV, MARKDOWN, HTML, GZIP) for p in d.iterdir()]
-    assert summary["files"] == len(files) == 30
+    assert summary["files"] == len(files) == 31
     assert summary["failed"] == 0
     # Each gzip fixture repeats articles of the other folders.
-    assert (summary["imported"], summary["duplicates"]) == (36, 14)
-    assert rows(db_path, "SELECT count(*) n FROM articles")[0]["n"] == 36
+    assert (summary["imported"], summary["duplicates"]) == (37, 14)
+    assert rows(db_path, "SELECT count(*) n FROM articles")[0]["n"] == 37
 
 
 # Bad records: reported with path and line, the rest of the file imported.
@@ -674,6 +690,9 @@ def test_show_json_gives_tags_and_extra(run, db_path):
         ("noext", b"  [\n {}", "json"),
         ("noext", b"<!DOCTYPE html><html><body>x</body></html>", "html"),
         ("noext", b"\xef\xbb\xbf<html lang=en>", "html"),
+        ("noext", b"<!-- saved from url=(0019)https://example.org -->\n<html><body>", "html"),
+        ("noext", b'<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml">', "html"),
+        ("noext", b"<!-- a comment -->\nHeadline\n\nBody.", "text"),
         ("noext", b"Plain headline\n\nBody.", "text"),
         ("dump.dat", b'{"title": "x"}\n', "jsonl"),
     ],
@@ -800,3 +819,45 @@ def test_any_input_gives_articles_or_problems_never_an_exception(tmp_path_factor
             json.dumps(item.extra)
     for item in read_path(str(path)):  # detected
         assert isinstance(item, Article | ImportProblem)
+
+
+def test_format_choices_are_the_readers():
+    from newscli.cli import FORMAT_ALIASES, IMPORT_FORMATS
+    from newscli.importers import READERS
+
+    assert {FORMAT_ALIASES.get(f, f) for f in IMPORT_FORMATS} == set(READERS)
+
+
+def test_html_fields_keep_their_html_in_extra(run, db_path):
+    [article] = imported(run, db_path, JSON / "rss-converted-html-content.json").values()
+    assert article["body"].endswith("A page from 1911")
+    assert "track()" not in article["body"] and "<" not in article["body"]
+    assert article["extra"]["body_html"].startswith("<p>The logbooks kept at the Point lighthouse")
+    assert article["extra"]["subtitle_html"] == (
+        "<p>Ninety years of weather notes &amp; shipwreck reports, scanned by volunteers.</p>"
+    )
+    assert set(article["extra"]) == {"body_html", "subtitle_html"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Use the <p> tag for paragraphs.", "5 < 6 and 7 > 3", "<Reuters> Ministers met on Monday."],
+)
+def test_plain_text_that_mentions_tags_is_left_alone(text):
+    from newscli.importers.markup import looks_like_html
+
+    assert not looks_like_html(text)
+
+
+def test_a_records_own_source_wins_over_the_feed_name(run, tmp_path, db_path):
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps({"title": "Aggregator", "items": [
+        {"title": "Own source", "body": "b", "source": {"name": "Wire A"}},
+        {"title": "No source", "body": "b"},
+    ]}))  # fmt: skip
+    found = imported(run, db_path, path)
+    assert (found["Own source"]["source"], found["No source"]["source"]) == ("Wire A", "Aggregator")
+    # --source labels every article of the run, whatever the records say.
+    other = tmp_path / "other.db"
+    run("import", path, "--source", "Mine", db=other)
+    assert {a["source"] for a in articles(other).values()} == {"Mine"}

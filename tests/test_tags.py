@@ -46,7 +46,7 @@ def test_search_tag_with_other_filters_and_no_match(run, tagged_db):
     ]
     result = run("search", "the", "--tag", "O'Brien; DROP TABLE articles")
     assert (result.exit_code, result.stderr) == (1, "no matches\n")
-    assert rows(tagged_db, "SELECT count(*) n FROM articles")[0]["n"] == 35
+    assert rows(tagged_db, "SELECT count(*) n FROM articles")[0]["n"] == 36
 
 
 def test_timeline_tag(run, tagged_db):
@@ -71,3 +71,13 @@ def test_timeline_query_and_tag(run, tagged_db):
     )
     result = run("timeline", "ferry", "--tag", "weather")
     assert (result.exit_code, result.stderr) == (1, "no matches\n")
+
+
+def test_tags_beyond_ascii_match_in_their_usual_casings(run, db_path, tmp_path):
+    path = tmp_path / "uk.jsonl"
+    path.write_text(json.dumps({"title": "Новини", "body": "Текст.", "tags": ["Київ", "ÉNERGIE"]}) + "\n")
+    assert run("import", path).exit_code == 0
+    for given in ("київ", "КИЇВ", "Київ", "énergie", "Énergie", "ÉNERGIE"):
+        result = run("search", "текст", "--tag", given, "--count")
+        assert result.stdout == "1\n", given
+    assert run("search", "текст", "--tag", "київ", "--tag", "Energie", "--count").stdout == "0\n"
