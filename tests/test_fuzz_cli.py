@@ -137,4 +137,6 @@ def test_fuzzing_ran_the_commands(record_property):
     if not COUNTS:
         pytest.skip("run with the fuzz tests above to count them")
     record_property("fuzzed_cli_runs", sum(COUNTS.values()))
+    for command, runs in sorted(COUNTS.items()):
+        record_property(f"fuzzed_{command}_runs", runs)
     assert COUNTS.get("search", 0) >= 360 and COUNTS.get("show", 0) >= 240
