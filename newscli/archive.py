@@ -181,7 +181,7 @@ def _why_not_written(path: Path, e: sqlite3.Error) -> str:
         return read_only_reason(path) or str(e)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return (
-            f"another program kept it locked for {BUSY_TIMEOUT_MS // 1000} s; try again when "
+            f"another program kept it locked for {BUSY_TIMEOUT_MS / 1000:g} s; try again when "
             "it is done"
         )
     return str(e)
@@ -348,7 +348,10 @@ def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]
     from the new rows rather than by the per-row trigger, which is dropped and re-made
     inside the same transaction, so no other connection ever sees the table without it.
     """
-    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # waits up to BUSY_TIMEOUT_MS for another writer
+    except sqlite3.OperationalError as e:
+        raise write_error(conn.execute("PRAGMA database_list").fetchone()[2], e) from None
     try:
         before = conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
         conn.execute("DROP TRIGGER IF EXISTS articles_ai")

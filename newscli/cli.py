@@ -44,6 +44,11 @@ class NewscliGroup(click.Group):
         except (QueryError, TimelineError) as e:
             raise CliError(str(e)) from None
         except sqlite3.Error as e:
+            if getattr(e, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                where = _db_path(ctx) if ctx.obj else "the archive"
+                raise CliError(
+                    f"{where}: another program kept it locked; try again when it is done"
+                ) from None
             raise CliError(f"database error: {e}") from None
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
