@@ -24,7 +24,9 @@ class CliError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        from newscli.render import one_line_message
+
+        click.echo(f"error: {one_line_message(self.format_message())}", err=True)
 
 
 class NewscliCommand(click.Command):
@@ -80,6 +82,11 @@ class NewscliGroup(click.Group):
         except (QueryError, TimelineError) as e:
             raise CliError(str(e)) from None
         except sqlite3.Error as e:
+            if getattr(e, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                where = _db_path(ctx) if ctx.obj else "the archive"
+                raise CliError(
+                    f"{where}: another program kept it locked; try again when it is done"
+                ) from None
             raise CliError(f"database error: {e}") from None
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
@@ -262,8 +269,11 @@ def import_(
 
     db = open_archive(_db_path(ctx), create=True)
 
+    from newscli.render import one_line_message
+
     def on_problem(problem) -> None:
-        click.echo(f"error: {problem}", err=True)
+        # File names can hold escape sequences: shown visibly, never sent to the terminal.
+        click.echo(f"error: {one_line_message(str(problem))}", err=True)
 
     progress = None
     if not quiet and sys.stderr.isatty():

@@ -62,8 +62,14 @@ def check_raw_expression(conn: sqlite3.Connection, expression: str) -> None:
         raise QueryError(f"invalid FTS5 query: {reason}") from None
 
 
+SQLITE_MAX_INT = 2**63 - 1
+
+
 def _day_after(iso: str) -> str:
-    return (date.fromisoformat(iso[:10]) + timedelta(days=1)).isoformat()
+    day = date.fromisoformat(iso[:10])
+    if day == date.max:  # no day after 9999-12-31: a bound above any time on it instead
+        return day.isoformat() + "\uffff"
+    return (day + timedelta(days=1)).isoformat()
 
 
 def source_names(conn: sqlite3.Connection, source) -> list[str]:
@@ -255,8 +261,9 @@ def iter_search_articles(
         "WHERE articles_fts MATCH ? "
         f"ORDER BY {_ORDER[sort].format(p='page.')}"
     )
-    page = -1 if not limit else int(limit)
-    bound = [*[expression, *params] * binds, page, max(0, int(offset)),
+    # SQLite integers stop at 2**63 - 1; a larger --limit or --offset means "no end".
+    page = -1 if not limit else min(int(limit), SQLITE_MAX_INT)
+    bound = [*[expression, *params] * binds, page, min(max(0, int(offset)), SQLITE_MAX_INT),
              MARK_START, MARK_END, expression]  # fmt: skip
     for row in conn.execute(sql, bound):
         yield {

@@ -54,14 +54,18 @@ def period_start(day: date, by: str) -> date:
     return day.replace(month=1, day=1)
 
 
-def next_period(start: date, by: str) -> date:
-    if by == "day":
-        return start + timedelta(days=1)
-    if by == "week":
-        return start + timedelta(days=7)
-    if by == "month":
-        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return date(start.year + 1, 1, 1)
+def next_period(start: date, by: str) -> date | None:
+    """The first day of the period after the one starting on `start`; None after 9999."""
+    try:
+        if by == "day":
+            return start + timedelta(days=1)
+        if by == "week":
+            return start + timedelta(days=7)
+        if by == "month":
+            return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return date(start.year + 1, 1, 1)
+    except (OverflowError, ValueError):  # past date.max: the last period there is
+        return None
 
 
 def period_label(start: date, by: str) -> str:
@@ -70,10 +74,10 @@ def period_label(start: date, by: str) -> str:
         return start.isoformat()
     if by == "week":
         year, week, _ = start.isocalendar()
-        return f"{year}-W{week:02d}"
+        return f"{year:04d}-W{week:02d}"
     if by == "month":
         return start.isoformat()[:7]
-    return str(start.year)
+    return f"{start.year:04d}"  # ISO 8601: four digits, as in 0001-01-01
 
 
 def count_periods(first: date, last: date, by: str) -> int:
@@ -177,13 +181,13 @@ def build_timeline(
         totals[start] = totals.get(start, 0) + n
     periods = []
     start = period_start(first, by)
-    while start <= last:
+    while start is not None and start <= last:
         following = next_period(start, by)
         periods.append(
             {
                 "period": period_label(start, by),
                 "start": start.isoformat(),
-                "end": (following - timedelta(days=1)).isoformat(),
+                "end": (following - timedelta(days=1) if following else date.max).isoformat(),
                 "count": totals.get(start, 0),
             }
         )
