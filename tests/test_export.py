@@ -268,3 +268,22 @@ def test_own_records_keep_their_lists_extra_and_path(run, db_path, tmp_path):
     saved.write_text(json.dumps({**record, "body": "Other text."}) + "\n")
     assert run("import", saved).exit_code == 0
     assert json.loads(run("export", "other", "--json").stdout)[0]["path"] == str(saved.resolve())
+
+
+def test_tag_filter_as_in_search(run, db_path):
+    records = [
+        {"title": "A", "body": "kharkiv one", "tags": ["Ukraine", "war"]},
+        {"title": "B", "body": "kharkiv two", "tags": ["ukraine"]},
+        {"title": "C", "body": "three", "tags": ["weather"]},
+    ]
+    lines = "".join(json.dumps(r) + "\n" for r in records)
+    assert run("import", "-", "--format", "jsonl", input=lines).exit_code == 0
+
+    def titles(*args):
+        return [a["title"] for a in map(json.loads, run("export", *args).stdout.splitlines())]
+
+    assert titles("--tag", "UKRAINE") == ["A", "B"]
+    assert titles("--tag", "ukraine", "--tag", "war") == ["A"]
+    assert titles("kharkiv", "--tag", "weather") == []
+    searched = json.loads(run("search", "kharkiv", "--tag", "ukraine", "--json").stdout)
+    assert sorted(r["title"] for r in searched) == titles("kharkiv", "--tag", "ukraine")
