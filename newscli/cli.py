@@ -108,6 +108,8 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, quiet, as_json) 
         from newscli.render import import_progress
 
         progress = import_progress()
+    from newscli.importers import ImportWorkerError
+
     try:
         if progress:
             with progress as on_file:
@@ -116,6 +118,8 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, quiet, as_json) 
                 )
         else:
             summary = import_paths(db.conn, paths, source=source, on_problem=on_problem)
+    except ImportWorkerError as e:  # only imported by this command: handled here
+        raise CliError(str(e)) from None
     finally:
         db.conn.close()
     if as_json:
