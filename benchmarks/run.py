@@ -464,9 +464,8 @@ class Bench:
         try:
             if self.search_db is None:
                 raise RuntimeError("no newscli database (import failed)")
-            from newscli.search import search_articles
-
             from newscli.archive import connect_readonly
+            from newscli.search import search_articles
             conn = connect_readonly(self.search_db)
             newscli_error = None
         except Exception as exc:  # any failure of code under test becomes a row

@@ -10,6 +10,7 @@ import sys
 import click
 
 from newscli import __version__
+from newscli.render import output_options
 
 
 class CliError(click.ClickException):
@@ -31,16 +32,58 @@ class NewscliGroup(click.Group):
 
         from newscli.archive import ArchiveError
         from newscli.articles import IdError
+        from newscli.query import QueryError
+        from newscli.timeline import TimelineError
 
         try:
             return super().invoke(ctx)
         except (ArchiveError, IdError) as e:
             raise CliError(str(e), e.exit_code) from None
+        except (QueryError, TimelineError) as e:
+            raise CliError(str(e)) from None
         except sqlite3.Error as e:
             raise CliError(f"database error: {e}") from None
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+
+
+class QueryCommand(click.Command):
+    """A command whose words are a search query, where `-crimea` means "not crimea".
+
+    Arguments starting with a single `-` that are not one of the command's options are
+    moved behind a `--`, so `newscli search kharkiv -crimea --json` needs no quoting.
+    Anything starting with `--` is still an option (a misspelt one is an error).
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {}
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                for name in (*param.opts, *param.secondary_opts):
+                    takes_value[name] = not (param.is_flag or param.count)
+        options: list[str] = []
+        words: list[str] = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                words.extend(args[i + 1 :])
+                break
+            name = arg.split("=", 1)[0]
+            if name in takes_value or (arg.startswith("--") and len(arg) > 2):
+                options.append(arg)
+                if takes_value.get(name) and "=" not in arg:
+                    if i + 1 == len(args):
+                        raise click.BadOptionUsage(
+                            name, f"Option '{name}' requires an argument.", ctx=ctx
+                        )
+                    options.append(args[i + 1])
+                    i += 1
+            else:
+                words.append(arg)
+            i += 1
+        return super().parse_args(ctx, [*options, "--", *words] if words else options)
 
 
 @click.group(cls=NewscliGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -166,3 +209,205 @@ def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool) -> None:
         if n:
             console.rule()
         render_article(console, article)
+
+
+def _date_range(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    """--since/--until as ISO dates (a year or month spans all its days), or a one-line error."""
+    from newscli.dates import DateFilterError, parse_filter_date
+
+    dates = []
+    for option, text, end in (("--since", since, False), ("--until", until, True)):
+        try:
+            dates.append(None if text is None else parse_filter_date(text, end=end))
+        except DateFilterError as e:
+            raise CliError(f"{option}: {e}") from None
+    if dates[0] and dates[1] and dates[0] > dates[1]:
+        raise CliError(f"--since {dates[0]} is after --until {dates[1]}: nothing can match")
+    return dates[0], dates[1]
+
+
+def filter_options(fn):
+    """--since, --until and --source, shared by search and timeline."""
+    fn = click.option(
+        "--source",
+        "sources",
+        multiple=True,
+        metavar="NAME",
+        help="Only articles from this source (any case; repeat for several).",
+    )(fn)
+    fn = click.option(
+        "--until",
+        metavar="DATE",
+        help="Published on or before DATE (inclusive; 2022 means up to 2022-12-31).",
+    )(fn)
+    return click.option(
+        "--since",
+        metavar="DATE",
+        help="Published on or after DATE: 2022, 2022-05, 2022-05-14, '14 May 2022', "
+        "or 30d, 2w, 6m, 1y, today, yesterday.",
+    )(fn)
+
+
+@cli.command(cls=QueryCommand)
+@click.argument("query", nargs=-1, required=True)
+@filter_options
+@click.option("--sort", type=click.Choice(["rank", "newest", "oldest"]), default="rank",
+              show_default=True, help="Best match first, or by publication date.")
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="At most N results (0: all).")
+@click.option("--offset", type=click.IntRange(min=0), default=0,
+              help="Skip the first N results (the next page: --offset 20).")
+@click.option("--count", "count_only", is_flag=True, help="Print only the number of matches.")
+@click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
+@output_options()
+@click.pass_context
+def search(ctx: click.Context, query, since, until, sources, sort, limit, offset, count_only,
+           raw, output_format) -> None:  # fmt: skip
+    """Find articles: all the words of QUERY, best match first.
+
+    \b
+    Query language (AND, OR and NOT in upper case):
+      kharkiv withdraw        both words (stemmed: also withdrawing, withdrew is not)
+      "russian forces"        the exact phrase
+      kyiv OR kiev            either word
+      kharkiv -crimea         without crimea (also: NOT crimea)
+      withdr*                 words starting with withdr
+      (kyiv OR kiev) attack   grouping
+      title:kharkiv           in the title only (also subtitle: and body:)
+    Case and accents do not matter: cafe finds Café.
+
+    \b
+    Machine formats mark the matched terms in `snippet` as **term**. `score` is the
+    relevance (negated BM25, title x10, subtitle x5, body x1): higher is better.
+
+    \b
+    Exit status: 0 something matched, 1 nothing matched, 2 error (bad query, date, database).
+
+    \b
+      newscli search kharkiv --since 2022-05 --until 2022-06
+      newscli search 'title:"russian forces"' --sort newest --json | jq -r '.[].title'
+      newscli search kharkiv --format ids | xargs newscli show
+    """
+    from newscli.archive import connect_readonly
+    from newscli.search import count_matches, search_articles
+
+    text = " ".join(query)
+    since, until = _date_range(since, until)
+    filters = {"since": since, "until": until, "source": sources or None, "raw": raw}
+    conn = connect_readonly(_db_path(ctx))
+    if count_only:
+        total = count_matches(conn, text, **filters)
+        click.echo(total)
+        sys.exit(0 if total else 1)
+    results = search_articles(conn, text, sort=sort, limit=limit, offset=offset, **filters)
+    if output_format == "table":
+        if results:
+            from newscli.render import make_console, search_table
+
+            search_table(make_console(), results)
+        shown = len(results)
+        total = (
+            offset + shown
+            if (limit == 0 or shown < limit) and (shown or not offset)
+            else count_matches(conn, text, **filters)
+        )
+        click.echo(_page_note(offset, shown, total), err=True)
+    else:
+        from newscli.render import write_rows
+        from newscli.search import RESULT_COLUMNS, marked_snippet
+
+        for r in results:
+            r["snippet"] = marked_snippet(r["snippet"])
+        write_rows(results, RESULT_COLUMNS, output_format)
+    sys.exit(0 if results else 1)
+
+
+def _page_note(offset: int, shown: int, total: int) -> str:
+    plural = "match" if total == 1 else "matches"
+    if total == 0:
+        return "no matches"
+    if not shown:
+        return f"no results after --offset {offset}: there are {total} {plural}"
+    if offset == 0 and shown == total:
+        return f"{total} {plural}"
+    note = f"results {offset + 1}–{offset + shown} of {total} {plural}"
+    if offset + shown < total:
+        note += f"; next page: --offset {offset + shown}"
+    return note
+
+
+@cli.command(cls=QueryCommand)
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option("--by", type=click.Choice(["day", "week", "month", "year"]),
+              help="Count per day, ISO week (2022-W19), month or year. "
+              "Default: the finest that gives at most 60 rows.")
+@click.option("--list", "as_list", is_flag=True,
+              help="List the matching articles under their periods instead of counting.")
+@click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
+@output_options(formats=("table", "json", "jsonl", "csv", "tsv", "ids"))
+@click.pass_context
+def timeline(ctx: click.Context, query, since, until, sources, by, as_list, raw,
+             output_format) -> None:  # fmt: skip
+    """Count the articles matching QUERY (all articles without one) per period.
+
+    Same query language and filters as `newscli search`. Every period between the first
+    and the last matching article (or --since/--until when given) is shown, with 0 when
+    nothing was published; articles without a publication date are counted under the chart.
+
+    \b
+    Machine formats give one row per period: period, start, end, count (undated articles
+    are not in them; their number is written on stderr). With --list: period, published,
+    id, title, source, url per article, undated ones last with an empty period.
+
+    \b
+    Exit status: 0 something matched, 1 nothing matched, 2 error.
+
+    \b
+      newscli timeline kharkiv
+      newscli timeline kharkiv --by week --since 2022-05 --until 2022-06
+      newscli timeline 'title:kharkiv' --list
+      newscli timeline --by year --json
+    """
+    from newscli.archive import connect_readonly
+
+    text = " ".join(query) if query else None
+    since, until = _date_range(since, until)
+    options = {"by": by, "since": since, "until": until, "source": sources or None, "raw": raw}
+    conn = connect_readonly(_db_path(ctx))
+    if as_list:
+        from newscli.timeline import LIST_COLUMNS, list_articles
+
+        _, articles = list_articles(conn, text, **options)
+        if output_format == "table":
+            if articles:
+                from newscli.render import make_console, timeline_list
+
+                timeline_list(make_console(), articles)
+            else:
+                click.echo("no matches", err=True)
+        else:
+            from newscli.render import write_rows
+
+            write_rows(articles, LIST_COLUMNS, output_format)
+        sys.exit(0 if articles else 1)
+
+    from newscli.timeline import PERIOD_COLUMNS, build_timeline
+
+    if output_format == "ids":
+        raise CliError("--format ids lists articles: use it with --list")
+    chart = build_timeline(conn, text, **options)
+    if output_format == "table":
+        if chart.total:
+            from newscli.render import make_console, timeline_table
+
+            timeline_table(make_console(), chart, text or "All articles")
+        else:
+            click.echo("no matches", err=True)
+    else:
+        from newscli.render import undated_note, write_rows
+
+        write_rows(chart.periods, PERIOD_COLUMNS, output_format)
+        if chart.undated:
+            click.echo(undated_note(chart.undated), err=True)
+    sys.exit(0 if chart.total else 1)

@@ -105,3 +105,230 @@ class import_progress:
 
     def __exit__(self, *exc) -> None:
         self._progress.__exit__(*exc)
+
+
+# --- output formats shared by the listing commands (search, timeline, ...) ---------------
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "ids")
+
+
+def output_options(formats: tuple[str, ...] = FORMATS):
+    """Decorator adding `--format` (one of `formats`, default the first) and `--json` to a
+    command; the command receives the chosen one as `output_format`."""
+    import functools
+
+    import click
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def command(*args, output_format: str | None, json_flag: bool, **kwargs):
+            if json_flag and output_format not in (None, "json"):
+                raise click.UsageError(f"--json contradicts --format {output_format}")
+            chosen = "json" if json_flag else (output_format or formats[0])
+            return fn(*args, output_format=chosen, **kwargs)
+
+        command = click.option(
+            "--json", "json_flag", is_flag=True, help="Shortcut for --format json."
+        )(command)
+        return click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(formats, case_sensitive=False),
+            default=None,
+            help=f"Output format (default: {formats[0]}).",
+        )(command)
+
+    return decorate
+
+
+def _cell(value: Any) -> str:
+    """A value as text for CSV/TSV: None is empty, lists and dicts are JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _tsv_cell(value: Any) -> str:
+    # Linear TSV: backslash, tab and line breaks are escaped so each row stays one line.
+    return (
+        _cell(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
+def write_rows(rows, columns: list[str] | tuple[str, ...], fmt: str,
+               out: IO[str] | None = None) -> int:  # fmt: skip
+    """Write rows (dicts) in a machine format: json (one array), jsonl (one object a line),
+    csv (RFC 4180 quoting, header line), tsv (header line, \\t \\n \\\\ escaped) or ids (the
+    `id` of each row). Text is written as stored. Returns the number of rows written."""
+    import csv
+
+    out = out or sys.stdout
+    count = 0
+    if fmt == "json":
+        data = [{c: row.get(c) for c in columns} for row in rows]
+        write_json(data, out)
+        return len(data)
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+    elif fmt == "tsv":
+        out.write("\t".join(columns) + "\n")
+    for row in rows:
+        count += 1
+        if fmt == "jsonl":
+            out.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) + "\n")
+        elif fmt == "csv":
+            writer.writerow([_cell(row.get(c)) for c in columns])
+        elif fmt == "tsv":
+            out.write("\t".join(_tsv_cell(row.get(c)) for c in columns) + "\n")
+        elif fmt == "ids":
+            out.write(f"{row['id']}\n")
+        else:
+            raise ValueError(f"not a machine format: {fmt}")
+    return count
+
+
+MATCH_STYLE = "bold reverse"
+
+
+def snippet_text(snippet: str):
+    """A search snippet as rich Text: the article's words cleaned, matched terms styled."""
+    from rich.text import Text
+
+    from newscli.search import snippet_parts
+
+    text = Text()
+    for part, is_match in snippet_parts(snippet):
+        text.append(clean(part, one_line=False).replace("\n", " "),
+                    style=MATCH_STYLE if is_match else None)  # fmt: skip
+    return text
+
+
+COMPACT_WIDTH = 100  # below this many columns the table stacks cells to leave room for text
+
+
+def search_table(console, results: list[dict]) -> None:
+    """Search results as a table that fits the console: date, id, title, source, snippet.
+
+    On a narrow terminal the id goes under the date and the source under the title."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    with_source = any(r.get("source") for r in results)
+    compact = console.width < COMPACT_WIDTH
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
+    if compact:
+        table.add_column("Published", no_wrap=True, min_width=10)
+        table.add_column("Title", ratio=2, overflow="fold", min_width=10)
+    else:
+        table.add_column("Published", no_wrap=True, min_width=10)
+        table.add_column("Id", no_wrap=True, min_width=8)
+        table.add_column("Title", ratio=2, overflow="fold", min_width=12)
+        if with_source:
+            table.add_column("Source", ratio=1, overflow="fold", min_width=6, max_width=20)
+    table.add_column("Snippet", ratio=3, overflow="fold", min_width=12)
+    for r in results:
+        published = (r.get("published") or "")[:10]
+        date = Text(published or "undated", style=None if published else "dim")
+        title = Text(clean(r.get("title"), one_line=True), style="bold")
+        source = clean(r.get("source"), one_line=True)
+        if compact:
+            date.append("\n" + r["id"][:8], style="dim")
+            if source:
+                title.append("\n" + source, style="dim")
+            cells = [date, title]
+        else:
+            cells = [date, Text(r["id"][:8]), title]
+            if with_source:
+                cells.append(Text(source))
+        cells.append(snippet_text(r.get("snippet") or ""))
+        table.add_row(*cells)
+    console.print(table)
+
+
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(count: int, largest: int, width: int) -> str:
+    """A horizontal bar of `count` against `largest` over `width` cells, to 1/8 of a cell;
+    any count above 0 shows at least a sliver."""
+    if count <= 0 or largest <= 0 or width <= 0:
+        return ""
+    eighths = max(1, round(count / largest * width * 8))
+    full, part = divmod(eighths, 8)
+    return "█" * full + (_EIGHTHS[part] if part else "")
+
+
+def timeline_table(console, timeline, title: str) -> None:
+    """A timeline for people: a header line, then period, count and a bar per row, the
+    longest bar filling the terminal; the number of undated articles under it."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    articles = "article" if timeline.dated == 1 else "articles"
+    header = Text()
+    header.append(clean(title, one_line=True), style="bold")
+    if timeline.periods:
+        header.append(f"  ·  {timeline.dated} dated {articles}, {timeline.first} to "
+                      f"{timeline.last}  ·  by {timeline.by}")  # fmt: skip
+    console.print(header)
+    if timeline.periods:
+        largest = max(p["count"] for p in timeline.periods)
+        period_width = max(len("Period"), *(len(p["period"]) for p in timeline.periods))
+        count_width = max(len("Articles"), len(str(largest)))
+        # Between two columns: a space of padding each side and the box's blank divider.
+        bar_width = max(10, console.width - period_width - count_width - 6)
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
+        table.add_column("Period", no_wrap=True, min_width=period_width)
+        table.add_column("Articles", justify="right", no_wrap=True, min_width=count_width)
+        table.add_column("", no_wrap=True, overflow="crop", width=bar_width)
+        for p in timeline.periods:
+            table.add_row(
+                p["period"],
+                Text(str(p["count"]), style=None if p["count"] else "dim"),
+                Text(bar(p["count"], largest, bar_width), style="cyan"),
+            )
+        console.print(table)
+    if timeline.undated:
+        console.print(Text(undated_note(timeline.undated), style="dim"))
+
+
+def undated_note(undated: int) -> str:
+    if undated == 1:
+        return "1 matching article has no publication date and is not on the chart"
+    return f"{undated} matching articles have no publication date and are not on the chart"
+
+
+def timeline_list(console, articles: list[dict]) -> None:
+    """Articles under their period headings (date, id prefix, title), one line each."""
+    from rich.table import Table
+    from rich.text import Text
+
+    groups: dict[str | None, list[dict]] = {}
+    for article in articles:
+        groups.setdefault(article["period"], []).append(article)
+    for n, (period, group) in enumerate(groups.items()):
+        if n:
+            console.print()
+        heading = Text(period or "No publication date", style="bold")
+        heading.append(f"  ({len(group)})", style="dim")
+        console.print(heading)
+        table = Table.grid(padding=(0, 2), expand=True)
+        table.add_column(no_wrap=True, min_width=12)
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+        for a in group:
+            table.add_row(
+                "  " + ((a["published"] or "")[:10] or "undated"),
+                Text(a["id"][:8], style="dim"),
+                Text(clean(a["title"], one_line=True)),
+            )
+        console.print(table)

@@ -31,3 +31,122 @@ from newscli.dates import parse_date_line
 )
 def test_parse_date_line(line, expected):
     assert parse_date_line(line) == expected
+
+
+# --- parse_filter_date: what users type after --since/--until ----------------------------
+
+import re  # noqa: E402
+from datetime import date  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from newscli.dates import DateFilterError, parse_filter_date  # noqa: E402
+
+TODAY = date(2024, 3, 31)
+
+
+@pytest.mark.parametrize(
+    "text,since,until",
+    [
+        ("2022", "2022-01-01", "2022-12-31"),
+        ("2022-05", "2022-05-01", "2022-05-31"),
+        ("2022-5", "2022-05-01", "2022-05-31"),
+        ("2024-02", "2024-02-01", "2024-02-29"),
+        ("2023-02", "2023-02-01", "2023-02-28"),
+        ("2022-12", "2022-12-01", "2022-12-31"),
+        ("2022-05-14", "2022-05-14", "2022-05-14"),
+        ("  2022-05-14 ", "2022-05-14", "2022-05-14"),
+        ("2022-05-14T23:10:00+00:00", "2022-05-14", "2022-05-14"),
+        ("14 May 2022", "2022-05-14", "2022-05-14"),
+        ("May 14, 2022", "2022-05-14", "2022-05-14"),
+        ("Saturday, 14th May 2022", "2022-05-14", "2022-05-14"),
+        ("May 2022", "2022-05-01", "2022-05-31"),
+        ("sept. 2020", "2020-09-01", "2020-09-30"),
+        ("14/05/2022", "2022-05-14", "2022-05-14"),
+        ("05/14/2022", "2022-05-14", "2022-05-14"),
+        ("2022/05/14", "2022-05-14", "2022-05-14"),
+        ("14-May-2022", "2022-05-14", "2022-05-14"),
+        ("20220514", "2022-05-14", "2022-05-14"),
+        ("today", "2024-03-31", "2024-03-31"),
+        ("Yesterday", "2024-03-30", "2024-03-30"),
+        ("30d", "2024-03-01", "2024-03-01"),
+        ("30 days", "2024-03-01", "2024-03-01"),
+        ("2w", "2024-03-17", "2024-03-17"),
+        ("3 weeks ago", "2024-03-10", "2024-03-10"),
+        ("1m", "2024-02-29", "2024-02-29"),  # clamped to the shorter month
+        ("6m", "2023-09-30", "2023-09-30"),
+        ("1y", "2023-03-31", "2023-03-31"),
+        ("0d", "2024-03-31", "2024-03-31"),
+    ],
+)
+def test_parse_filter_date(text, since, until):
+    assert parse_filter_date(text, end=False, today=TODAY) == since
+    assert parse_filter_date(text, end=True, today=TODAY) == until
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("", "invalid date ''"),
+        ("soon", "invalid date 'soon'"),
+        ("May", "invalid date 'May'"),
+        ("14 May", "invalid date '14 May'"),
+        ("2022-13", "invalid date '2022-13'"),
+        ("2022-02-30", "invalid date '2022-02-30'"),
+        ("0000", "invalid date '0000'"),
+        ("5000y", "invalid date '5000y'"),
+        ("12", "invalid date '12'"),
+        ("05/06/2022", "ambiguous date '05/06/2022': is it day/month or month/day?"),
+        ("x" * 100, "invalid date 'xxxx"),
+    ],
+)
+def test_parse_filter_date_errors(text, message):
+    with pytest.raises(DateFilterError) as caught:
+        parse_filter_date(text, end=False, today=TODAY)
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+def test_dateutil_is_imported_only_for_unusual_forms():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from newscli.dates import parse_filter_date as p; "
+        "[p(t, end=True) for t in ('2022', '2022-05', '14 May 2022', 'May 2022', '6m')]; "
+        "print('dateutil' in sys.modules); p('2022/05/14', end=True); "
+        "print('dateutil' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
+
+
+@given(st.text(max_size=40), st.booleans())
+def test_any_text_is_an_iso_date_or_our_error(text, end):
+    try:
+        result = parse_filter_date(text, end=end, today=TODAY)
+    except DateFilterError as e:
+        assert "\n" not in str(e)
+    else:
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", result)
+        date.fromisoformat(result)
+
+
+@given(st.dates(min_value=date(1000, 1, 1)), st.booleans())
+def test_every_iso_date_reads_back(day, end):
+    assert parse_filter_date(day.isoformat(), end=end) == day.isoformat()
+    assert parse_filter_date(f"{day.day} {day:%B %Y}", end=end) == day.isoformat()
+
+
+@given(st.integers(min_value=1000, max_value=9999), st.integers(min_value=1, max_value=12))
+def test_month_spans_first_to_last_day(year, month):
+    first = date.fromisoformat(parse_filter_date(f"{year}-{month:02d}", end=False))
+    last = date.fromisoformat(parse_filter_date(f"{year}-{month:02d}", end=True))
+    assert first.day == 1 and (last.month, last.year) == (month, year)
+    assert date.fromordinal(last.toordinal() + 1).day == 1
+
+
+@given(st.text(alphabet="0123456789/-.:+ ,TZdwmyMayDecago", max_size=24), st.booleans())
+def test_date_like_text_is_an_iso_date_or_our_error(text, end):
+    test_any_text_is_an_iso_date_or_our_error.hypothesis.inner_test(text, end)

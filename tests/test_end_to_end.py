@@ -11,7 +11,7 @@ def test_import_show_round_trip(tmp_path):
     done = run_installed("--db", db, "import", ARTICLES, BAD, "--json")
     assert done.returncode == 1
     summary = json.loads(done.stdout)
-    assert (summary["imported"], summary["duplicates"], summary["failed"]) == (13, 1, 4)
+    assert (summary["imported"], summary["duplicates"], summary["failed"]) == (16, 1, 4)
     assert b"Traceback" not in done.stderr
 
     shown = run_installed("--db", db, "show", SEED_ID[:8], env={"NO_COLOR": "1"})

@@ -84,9 +84,9 @@ def test_cp1252_text_is_decoded(fixtures_db):
 def test_folder_import_summary_skips_hidden_and_counts_duplicates(run, db_path):
     result = run("import", ARTICLES)
     assert result.exit_code == 0
-    # 14 visible files; the Windows copy of the seed is the same article.
+    # 17 visible files; the Windows copy of the seed is the same article.
     assert result.stderr.strip() == (
-        "Imported 13 articles from 14 files: 1 duplicate, 2 undated, 0 failed"
+        "Imported 16 articles from 17 files: 1 duplicate, 2 undated, 0 failed"
     )
     titles = {r["title"] for r in rows(db_path, "SELECT title FROM articles")}
     assert "Hidden draft" not in titles and "Cached copy" not in titles
@@ -100,7 +100,7 @@ def test_reimport_changes_nothing(run, db_path):
     assert result.exit_code == 0
     summary = json.loads(result.stdout)
     assert summary["imported"] == 0
-    assert summary["duplicates"] == 14
+    assert summary["duplicates"] == 17
     assert rows(db_path, "SELECT * FROM articles ORDER BY id") == before
 
 

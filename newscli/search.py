@@ -1,0 +1,201 @@
+"""Full-text search over the archive: ranked or dated results, filters, paging, snippets.
+
+Ranking is FTS5's BM25 with the title weighted above the subtitle above the body
+(`RANK_WEIGHTS`). The score given to users is the negated BM25 value, so higher is better;
+it compares results of one query, not of different queries.
+
+A search is two steps in one statement: the matches are filtered, ordered and cut to the
+requested page first, and only the rows of that page get a snippet, so a word found in
+100,000 articles costs one ranking pass, not 100,000 snippets.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from newscli.query import QueryError, translate_query
+
+SORTS = ("rank", "newest", "oldest")
+RANK_WEIGHTS = (10.0, 5.0, 1.0)  # title, subtitle, body
+SNIPPET_TOKENS = 16
+# The matched terms inside a snippet are wrapped in these private-use characters by SQLite;
+# render.py turns them into styles (table) or into HIGHLIGHT_MARKER (machine formats).
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+HIGHLIGHT_MARKER = "**"
+RESULT_COLUMNS = ("id", "title", "published", "source", "url", "snippet", "score")
+
+_BM25 = "bm25(articles_fts, {}, {}, {})".format(*RANK_WEIGHTS)
+# ORDER BY per sort, over the page's columns ({p} is the table prefix); ties go by import
+# order so that consecutive pages never overlap or skip.
+_ORDER = {
+    "rank": "{p}bm25_rank, {p}seq",
+    "newest": "{p}published IS NULL, {p}published DESC, {p}seq DESC",
+    "oldest": "{p}published IS NULL, {p}published ASC, {p}seq ASC",
+}
+
+
+def match_expression(query: str, *, raw: bool = False) -> str:
+    """The FTS5 MATCH expression for a user's query (QueryError if it cannot be one)."""
+    if not raw:
+        return translate_query(query)
+    if not query.strip():
+        raise QueryError("empty query")
+    return query
+
+
+def check_raw_expression(conn: sqlite3.Connection, expression: str) -> None:
+    """Let SQLite parse a --raw expression once, so that its errors are reported as the
+    query's fault in one line rather than as database errors."""
+    try:
+        conn.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", (expression,)
+        ).fetchall()
+    except sqlite3.OperationalError as e:
+        reason = str(e).removeprefix("fts5: ")
+        if reason == 'syntax error near ""':
+            reason = "syntax error at the end of the query"
+        raise QueryError(f"invalid FTS5 query: {reason}") from None
+
+
+def _day_after(iso: str) -> str:
+    return (date.fromisoformat(iso[:10]) + timedelta(days=1)).isoformat()
+
+
+def filter_sql(*, since=None, until=None, source=None, table: str = "a") -> tuple[str, list]:
+    """SQL conditions (each starting with ' AND ') and their bound parameters for the
+    filters shared by search and timeline.
+
+    `since`/`until` are ISO dates (or datetime.date); both are inclusive and compare with the
+    date as written in the article, so `until='2022-05-14'` keeps '2022-05-14T23:10:00+00:00'.
+    Articles without a publication date never pass a date filter. `source` is one name or
+    several, matched without regard to case.
+    """
+    sql, params = [], []
+    if since is not None:
+        sql.append(f" AND {table}.published >= ?")
+        params.append(str(since))
+    if until is not None:
+        until = str(until)
+        if len(until) == 10:  # a whole day: everything before the next one
+            sql.append(f" AND {table}.published < ?")
+            params.append(_day_after(until))
+        else:
+            sql.append(f" AND {table}.published <= ?")
+            params.append(until)
+    if source is not None:
+        names = [source] if isinstance(source, str) else list(source)
+        if names:
+            marks = ", ".join("?" * len(names))
+            sql.append(f" AND {table}.source COLLATE NOCASE IN ({marks})")
+            params.extend(names)
+    return "".join(sql), params
+
+
+def _matches_sql(where: str, columns: str) -> str:
+    """Matching rows of articles_fts, joined to articles only when a filter needs it."""
+    if where:
+        return (
+            f"SELECT {columns} FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+            f"WHERE articles_fts MATCH ?{where}"
+        )
+    return f"SELECT {columns} FROM articles_fts WHERE articles_fts MATCH ?"
+
+
+def search_articles(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    since=None,
+    until=None,
+    source=None,
+    sort: str = "rank",
+    limit: int | None = 20,
+    offset: int = 0,
+    raw: bool = False,
+) -> list[dict]:
+    """One page of the articles matching `query`, as dicts with RESULT_COLUMNS.
+
+    `sort` is 'rank' (best first), 'newest' or 'oldest' (undated articles last); ties are
+    broken by import order so pages never overlap. `limit=None` or 0 means no limit.
+    The snippet keeps the article's text as stored, one line, matched terms between
+    MARK_START and MARK_END. Raises QueryError for a query that cannot be searched.
+    """
+    if sort not in _ORDER:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+    expression = match_expression(query, raw=raw)
+    if raw:
+        check_raw_expression(conn, expression)
+    where, params = filter_sql(since=since, until=until, source=source)
+    if sort == "rank":
+        inner = _matches_sql(where, f"articles_fts.rowid AS seq, {_BM25} AS bm25_rank")
+    else:
+        # Dates live in articles: the join is needed even without a filter.
+        inner = _matches_sql(where or " AND 1", "a.seq AS seq, a.published AS published")
+    page_sql = f"{inner} ORDER BY {_ORDER[sort].format(p='')} LIMIT ? OFFSET ?"
+    sql = (
+        f"WITH page AS MATERIALIZED ({page_sql}) "
+        "SELECT a.id, a.title, a.published, a.source, a.url, "
+        f"{_BM25} AS bm25_rank, "
+        f"snippet(articles_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet "
+        "FROM page CROSS JOIN articles_fts ON articles_fts.rowid = page.seq "
+        "JOIN articles a ON a.seq = page.seq "
+        "WHERE articles_fts MATCH ? "
+        f"ORDER BY {_ORDER[sort].format(p='page.')}"
+    )
+    page = -1 if not limit else int(limit)
+    bound = [expression, *params, page, max(0, int(offset)), MARK_START, MARK_END, expression]
+    return [
+        {
+            "id": row["id"],
+            "title": row["title"],
+            "published": row["published"],
+            "source": row["source"],
+            "url": row["url"],
+            "snippet": _one_line(row["snippet"]),
+            "score": score(row["bm25_rank"]),
+        }
+        for row in conn.execute(sql, bound)
+    ]
+
+
+def count_matches(
+    conn: sqlite3.Connection, query: str, *, since=None, until=None, source=None, raw=False
+) -> int:
+    """How many articles match `query` with these filters (the same ones as search_articles)."""
+    expression = match_expression(query, raw=raw)
+    if raw:
+        check_raw_expression(conn, expression)
+    where, params = filter_sql(since=since, until=until, source=source)
+    sql = _matches_sql(where, "count(*)")
+    return conn.execute(sql, [expression, *params]).fetchone()[0]
+
+
+def score(rank: float) -> float:
+    """BM25 as a score where higher is better, to 6 significant digits."""
+    return float(f"{-rank:.6g}") + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def marked_snippet(snippet: str, marker: str = HIGHLIGHT_MARKER) -> str:
+    """The snippet with its matched terms between `marker`s (`**term**`), for machine output."""
+    return snippet.replace(MARK_START, marker).replace(MARK_END, marker)
+
+
+def snippet_parts(snippet: str) -> Iterable[tuple[str, bool]]:
+    """(text, is_match) pieces of a snippet, for drawing the matched terms in a style."""
+    for n, chunk in enumerate(snippet.split(MARK_START)):
+        if n == 0:
+            if chunk:
+                yield chunk.replace(MARK_END, ""), False
+            continue
+        term, _, rest = chunk.partition(MARK_END)
+        if term:
+            yield term, True
+        if rest:
+            yield rest.replace(MARK_END, ""), False
