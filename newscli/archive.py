@@ -111,6 +111,14 @@ def m001_articles(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
+@migration
+def m002_tags_extra(db: sqlite_utils.Database) -> None:
+    # Structured inputs (JSON, CSV, front matter, web pages) carry tags, and fields no column
+    # holds; both are JSON text so that older rows read as "no tags, nothing extra".
+    db.execute("ALTER TABLE articles ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE articles ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'")
+
+
 def _user_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
@@ -232,7 +240,7 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
 
 ARTICLE_COLUMNS = (
     "id", "title", "subtitle", "body", "published", "retrieved", "source", "url",
-    "authors", "path", "words", "imported_at",
+    "authors", "path", "words", "imported_at", "tags", "extra",
 )  # fmt: skip
 _INSERT = (
     f"INSERT OR IGNORE INTO articles ({', '.join(ARTICLE_COLUMNS)}) "

@@ -11,7 +11,7 @@ _HEX = re.compile(r"[0-9a-f]+")
 # The fields of an article as `show --json` and `export` give them, in this order.
 FIELDS = (
     "id", "title", "subtitle", "body", "published", "retrieved", "source", "url",
-    "authors", "path", "words", "imported_at",
+    "authors", "path", "words", "imported_at", "tags", "extra",
 )  # fmt: skip
 
 
@@ -23,8 +23,9 @@ class IdError(Exception):
 
 def article_dict(row: sqlite3.Row) -> dict:
     data = {name: row[name] for name in FIELDS if name in row.keys()}
-    if "authors" in data:
-        data["authors"] = json.loads(data["authors"] or "[]")
+    for name, empty in (("authors", "[]"), ("tags", "[]"), ("extra", "{}")):
+        if name in data:
+            data[name] = json.loads(data[name] or empty)
     return data
 
 

@@ -116,17 +116,48 @@ def _db_path(ctx: click.Context):
     return resolve_db_path(ctx.obj["db_path"])
 
 
+# The input formats `import --format` can force (newscli.importers.READERS, plus aliases).
+IMPORT_FORMATS = ("text", "markdown", "json", "jsonl", "ndjson", "csv", "tsv", "html")
+FORMAT_ALIASES = {"ndjson": "jsonl"}
+
+
 @cli.command(name="import")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--source", help="Label every article of this run with this source name.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(IMPORT_FORMATS, case_sensitive=False),
+    help="Read every input as this format (default: by file ending, then by content).",
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Fill FIELD (title, body, subtitle, published, retrieved, url, authors, source, tags) "
+    "from this column of JSON/CSV records; repeatable. FIELD= leaves it empty.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the format, field mapping and first records of each file; import nothing.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.pass_context
-def import_(ctx: click.Context, paths: tuple[str, ...], source, quiet, as_json) -> None:
+def import_(
+    ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_run, quiet, as_json
+) -> None:
     """Import articles from files, folders (recursive), globs or - (stdin).
 
+    Formats: plain text (.txt), Markdown or text with front matter (.md), JSON (.json),
+    JSON Lines (.jsonl, .ndjson), CSV (.csv), TSV (.tsv), saved web pages (.html), and any
+    of them gzip-compressed (.gz). Files without a known ending are read by their content.
+
     Re-importing is safe: articles already in the archive are counted as duplicates.
-    A file that cannot be read is reported as `error: PATH: reason` and skipped.
+    A file or record that cannot be read is reported as `error: PATH:LINE: reason` and
+    skipped; the rest is imported.
 
     \b
     Exit status: 0 all imported, 1 some inputs failed, 2 usage or database error,
@@ -135,11 +166,22 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, quiet, as_json) 
     \b
       newscli import ~/articles/
       newscli import 'dumps/*.txt' --source BBC
+      newscli import news.jsonl.gz --map title=headline_text --dry-run
       cat article.txt | newscli import -
+      curl -s https://example.org/feed.json | newscli import - --format json
     """
+    from newscli.importers.records import MappingError, parse_map_options
+
+    fmt = FORMAT_ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
+    try:
+        overrides = parse_map_options(maps)
+    except MappingError as e:
+        raise CliError(str(e), e.exit_code) from None
+    if dry_run:
+        _dry_run(paths, fmt, overrides, as_json)
+        return
     from newscli.archive import open_archive
     from newscli.importers import import_paths
-    from newscli.render import write_json
 
     db = open_archive(_db_path(ctx), create=True)
 
@@ -157,10 +199,13 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, quiet, as_json) 
         if progress:
             with progress as on_file:
                 summary = import_paths(
-                    db.conn, paths, source=source, on_file=on_file, on_problem=on_problem
-                )
+                    db.conn, paths, source=source, fmt=fmt, overrides=overrides,
+                    on_file=on_file, on_problem=on_problem,
+                )  # fmt: skip
         else:
-            summary = import_paths(db.conn, paths, source=source, on_problem=on_problem)
+            summary = import_paths(
+                db.conn, paths, source=source, fmt=fmt, overrides=overrides, on_problem=on_problem
+            )
     except ImportWorkerError as e:  # only imported by this command: handled here
         raise CliError(str(e)) from None
     finally:
@@ -175,6 +220,23 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, quiet, as_json) 
     if not quiet:
         click.echo(summary.describe(), err=True)
     sys.exit(1 if summary.failed else 0)
+
+
+def _dry_run(paths, fmt, overrides, as_json: bool) -> None:
+    from newscli.importers.preview import preview_paths
+
+    previews = list(preview_paths(paths, fmt=fmt, overrides=overrides))
+    failed = any(p.problems for p in previews)
+    if as_json:
+        from newscli.render import write_json
+
+        write_json([p.as_dict() for p in previews])
+    else:
+        from newscli.render import make_console, render_dry_run
+
+        render_dry_run(make_console(), previews)
+        click.echo("Dry run: nothing was imported.", err=True)
+    sys.exit(1 if failed else 0)
 
 
 @cli.command()

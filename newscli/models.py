@@ -65,6 +65,9 @@ class Article:
     url: str | None = None
     authors: list[str] = field(default_factory=list)
     path: str | None = None
+    tags: list[str] = field(default_factory=list)
+    # The input's own fields that no column holds (JSON-serialisable), so nothing is lost.
+    extra: dict = field(default_factory=dict)
     id: str = ""
 
     def __post_init__(self) -> None:

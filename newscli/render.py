@@ -68,6 +68,8 @@ def render_article(console, article: dict) -> None:
             meta.append((label, clean(str(article[key]), one_line=True)))
     if article.get("authors"):
         meta.append(("Authors", clean(", ".join(article["authors"]), one_line=True)))
+    if article.get("tags"):
+        meta.append(("Tags", clean(", ".join(article["tags"]), one_line=True)))
     meta.append(("Id", article["id"]))
     console.print()
     for label, value in meta:
@@ -332,3 +334,53 @@ def timeline_list(console, articles: list[dict]) -> None:
                 Text(clean(a["title"], one_line=True)),
             )
         console.print(table)
+
+
+_NO_MAPPING = {
+    "text": "plain-text layout (headline, dates, body)",
+    "markdown": "Markdown: heading and text, no front matter",
+    "html": "extracted from the page (title, date, authors, site, canonical url, main text)",
+}
+
+
+def render_dry_run(console, previews) -> None:
+    """What `import --dry-run` found: per file, its format, field mapping and first records."""
+    from rich.text import Text
+
+    def line(label: str, value: str, indent: int = 2, width: int = 11) -> None:
+        text = Text(" " * indent)
+        text.append(f"{label:<{width}}", style="dim")
+        text.append(value)
+        console.print(text)
+
+    for n, preview in enumerate(previews):
+        if n:
+            console.print()
+        header = Text(clean(preview.path, one_line=True), style="bold")
+        if preview.format:
+            header.append(f"  ({preview.format})", style="dim")
+        console.print(header)
+        if preview.mapping is not None:
+            for field, column in preview.mapping.items():
+                line(field, "← " + clean(column, one_line=True))
+            if preview.format == "markdown":
+                line("body", "← the text after the front matter")
+            if preview.extra_fields:
+                line("extra", "← " + clean(", ".join(preview.extra_fields), one_line=True))
+        elif preview.format in _NO_MAPPING and preview.records:
+            line("fields", _NO_MAPPING[preview.format])
+        for number, record in enumerate(preview.records, start=1):
+            console.print(Text(f"  record {number}", style="bold"))
+            for key in ("title", "subtitle", "published", "retrieved", "source", "url"):
+                if record.get(key):
+                    line(key, clean(str(record[key]), one_line=True), indent=4)
+            for key in ("authors", "tags"):
+                if record.get(key):
+                    line(key, clean(", ".join(record[key]), one_line=True), indent=4)
+            if record.get("extra"):
+                extra = json.dumps(record["extra"], ensure_ascii=False)
+                line("extra", clean(extra if len(extra) <= 200 else extra[:199] + "…", one_line=True),
+                     indent=4)  # fmt: skip
+            line("body", clean(record["body"], one_line=True), indent=4)
+        for problem in preview.problems:
+            console.print(Text("  error: " + clean(str(problem), one_line=True)))

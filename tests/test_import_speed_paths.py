@@ -148,7 +148,7 @@ def test_parallel_import_of_many_files_keeps_their_order(tmp_path):
     conn.close()
 
 
-def _broken_reader(stream, path):
+def _broken_reader(stream, path, *rest):
     raise RuntimeError("reader bug")
 
 

@@ -6,7 +6,7 @@ from conftest import SEED_ID
 
 SEED_JSON_KEYS = [
     "id", "title", "subtitle", "body", "published", "retrieved", "source", "url",
-    "authors", "path", "words", "imported_at",
+    "authors", "path", "words", "imported_at", "tags", "extra",
 ]  # fmt: skip
 
 
@@ -30,6 +30,7 @@ def test_show_json_fields(run, fixtures_db):
     assert article["retrieved"] == "2024-12-09"
     assert article["authors"] == []
     assert article["url"] is None
+    assert article["tags"] == [] and article["extra"] == {}
 
 
 def test_show_several_ids_as_json_array(run, fixtures_db):

@@ -3,11 +3,13 @@ articles into the archive in batches."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import glob
 import json
 import os
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,26 +17,22 @@ from pathlib import Path
 from typing import BinaryIO
 
 from newscli.archive import bulk_load, insert_batch
+from newscli.importers.csvfile import read_csv, read_tsv
+from newscli.importers.frontmatter import has_front_matter, read_markdown
+from newscli.importers.jsonfile import is_json_lines, read_json
+from newscli.importers.jsonl import read_jsonl
+from newscli.importers.problems import ImportProblem
+from newscli.importers.records import RecordMapper
+from newscli.importers.streams import UTF8_BOM, peek, ungzip
 from newscli.importers.text import ParseProblem, decode_text, parse_text_article
+from newscli.importers.webpage import read_html
 from newscli.models import Article
+
+__all__ = ["READERS", "ImportProblem", "ImportSummary", "detect_format", "import_paths", "read_path"]
 
 STDIN = "-"
 BATCH_ARTICLES = 2000
 BATCH_BYTES = 16 * 1024 * 1024
-
-
-@dataclass
-class ImportProblem:
-    path: str
-    line: int | None
-    error: str
-
-    def as_dict(self) -> dict:
-        return {"path": self.path, "line": self.line, "error": self.error}
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.error}"
 
 
 @dataclass
@@ -72,28 +70,90 @@ class ImportSummary:
         return f"Imported {self.imported} {noun} from {self.files} {files}: " + ", ".join(parts)
 
 
-# How a file's format is recognised: by its ending, for files met while walking a folder.
-TEXT_SUFFIXES = {".txt", ""}
-Reader = Callable[[BinaryIO, str], Iterator["Article | ImportProblem"]]
+Reader = Callable[..., Iterator["Article | ImportProblem"]]
 
 
-def read_text_file(stream: BinaryIO, path: str) -> Iterator[Article | ImportProblem]:
+def read_text_file(
+    stream: BinaryIO, path: str, mapper: RecordMapper | None = None
+) -> Iterator[Article | ImportProblem]:
     try:
         yield parse_text_article(decode_text(stream.read()), path)
     except ParseProblem as e:
         yield ImportProblem(path, e.line, e.reason)
 
 
-READERS: dict[str, Reader] = {"text": read_text_file}
+# Each reader takes a binary stream (already gunzipped), the path to report problems with and
+# the field mapping for dict-shaped records, and yields articles and problems as it goes.
+READERS: dict[str, Reader] = {
+    "text": read_text_file,
+    "markdown": read_markdown,
+    "json": read_json,
+    "jsonl": read_jsonl,
+    "csv": read_csv,
+    "tsv": read_tsv,
+    "html": read_html,
+}
+# How a file's format is recognised by its ending (`.gz` is looked through).
+SUFFIX_FORMATS = {
+    ".txt": "text", ".text": "text",
+    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown",
+    ".json": "json",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl",
+    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+}  # fmt: skip
+# Files without one of these endings are read, when named, by what their content looks like.
+SNIFFED_SUFFIXES = {".txt", ".text", ""}
+SNIFF_BYTES = 64 * 1024
 
 
-def detect_format(path: str) -> str:
-    return "text"
+def _inner_suffix(path: str) -> str:
+    name = Path(path).name.lower()
+    if name.endswith(".gz"):
+        name = name[: -len(".gz")]
+    return Path(name).suffix if "." in name.lstrip(".") else ""
+
+
+def sniff_format(head: bytes) -> str | None:
+    """The format the first bytes of a file look like, or None (read it as plain text)."""
+    text = head.removeprefix(UTF8_BOM).lstrip()
+    if text.startswith(b"{"):
+        return "jsonl" if is_json_lines(text) else "json"
+    if text.startswith(b"[") and text[1:].lstrip()[:1] in (b"{", b"]", b""):
+        return "json"
+    lower = text[:1024].lower()
+    if lower.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in lower:
+        return "html"
+    if lower.startswith(b"<!doctype html") or lower.startswith(b"<html"):
+        return "html"
+    decoded = head.decode("utf-8", errors="replace")
+    if has_front_matter(decoded):
+        return "markdown"
+    return None
+
+
+def _read_head(path: str) -> bytes:
+    try:
+        with open(path, "rb") as raw:
+            return ungzip(raw).read(SNIFF_BYTES)
+    except (OSError, EOFError, zlib.error):
+        return b""
+
+
+def detect_format(path: str, head: bytes | None = None) -> str:
+    """The format of a file: by its ending (through `.gz`), else by its first bytes."""
+    suffix = _inner_suffix(path)
+    known = SUFFIX_FORMATS.get(suffix)
+    if known and suffix not in SNIFFED_SUFFIXES:
+        return known
+    if head is None:
+        head = b"" if path == STDIN else _read_head(path)
+    return sniff_format(head) or "text"
 
 
 def is_importable(path: Path) -> bool:
-    """Whether a file met while walking a folder is one we read."""
-    return path.suffix.lower() in TEXT_SUFFIXES
+    """Whether a file met while walking a folder is one we read (any known ending, or none)."""
+    return _inner_suffix(str(path)) in SUFFIX_FORMATS or _inner_suffix(str(path)) == ""
 
 
 def _is_hidden(name: str) -> bool:
@@ -142,20 +202,39 @@ def resolved_path(path: str) -> str:
     return os.path.join(_resolved_folder(folder or "."), name)
 
 
-def read_path(path: str, fmt: str | None = None) -> Iterator[Article | ImportProblem]:
-    """Every article (or problem) in one input file; '-' reads standard input."""
+def read_path(
+    path: str,
+    fmt: str | None = None,
+    overrides: dict[str, str | None] | None = None,
+    *,
+    mapper: RecordMapper | None = None,
+) -> Iterator[Article | ImportProblem]:
+    """Every article (or problem) in one input file; '-' reads standard input.
+
+    `fmt` forces a format (else it is detected); `overrides` are the `--map` options.
+    Gzip data is recognised by its first bytes and decompressed as it is read. A `mapper`
+    given is the one used (it tells afterwards the format and the field mapping).
+    """
+    mapper = mapper or RecordMapper(overrides)
     name = "<stdin>" if path == STDIN else path
-    fmt = fmt or detect_format(path)
     try:
-        if path == STDIN:
-            yield from READERS[fmt](sys.stdin.buffer, name)
-            return
-        stored_path = resolved_path(path)
-        with open(path, "rb") as stream:
-            for item in READERS[fmt](stream, path):
-                if isinstance(item, Article):
+        with contextlib.ExitStack() as stack:
+            if path == STDIN:
+                stream = ungzip(sys.stdin.buffer)
+                stored_path = None
+            else:
+                stream = ungzip(stack.enter_context(open(path, "rb")))
+                stored_path = resolved_path(path)
+            if fmt is None:
+                head, stream = peek(stream, SNIFF_BYTES)
+                fmt = detect_format(path, head)
+            mapper.format = fmt
+            for item in READERS[fmt](stream, name, mapper):
+                if isinstance(item, Article) and stored_path:
                     item.path = stored_path
                 yield item
+    except (EOFError, zlib.error) as e:
+        yield ImportProblem(name, None, f"corrupt gzip data: {e}")
     except OSError as e:
         yield ImportProblem(name, None, e.strerror or str(e))
 
@@ -174,6 +253,8 @@ def _row(article: Article, source: str | None, imported_at: str) -> tuple:
         article.path,
         article.words,
         imported_at,
+        json.dumps(article.tags, ensure_ascii=False),
+        json.dumps(article.extra, ensure_ascii=False),
     )
 
 
@@ -186,7 +267,8 @@ Event = tuple  # ("file", path) | ("problem", ImportProblem) | ("row", row, body
 
 
 def _events(
-    paths: Iterable[str], fmt: str | None, source: str | None, imported_at: str
+    paths: Iterable[str], fmt: str | None, source: str | None, imported_at: str,
+    overrides: dict[str, str | None] | None = None,
 ) -> Iterator[Event]:
     """What importing `paths` meets, in order: each file, each problem, each article's row."""
     for path in expand_paths(paths):
@@ -194,7 +276,7 @@ def _events(
             yield ("problem", path)
             continue
         yield ("file", path)
-        for item in read_path(path, fmt):
+        for item in read_path(path, fmt, overrides):
             if isinstance(item, ImportProblem):
                 yield ("problem", item)
             else:
@@ -207,7 +289,7 @@ class ImportWorkerError(RuntimeError):
     exit_code = 2
 
 
-def _produce(queue, paths: list[str], fmt, source, imported_at) -> None:
+def _produce(queue, paths: list[str], fmt, source, imported_at, overrides) -> None:
     """Body of the parsing process: put chunks of events, then None (or a failure text)."""
     import signal
     import traceback
@@ -216,7 +298,7 @@ def _produce(queue, paths: list[str], fmt, source, imported_at) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         chunk: list[Event] = []
-        for event in _events(paths, fmt, source, imported_at):
+        for event in _events(paths, fmt, source, imported_at, overrides):
             chunk.append(event)
             if len(chunk) >= CHUNK_EVENTS:
                 queue.put(chunk)
@@ -230,7 +312,8 @@ def _produce(queue, paths: list[str], fmt, source, imported_at) -> None:
 
 
 def _events_from_child(
-    paths: list[str], fmt: str | None, source: str | None, imported_at: str
+    paths: list[str], fmt: str | None, source: str | None, imported_at: str,
+    overrides: dict[str, str | None] | None = None,
 ) -> Iterator[Event]:
     import multiprocessing
     import queue as queues
@@ -238,7 +321,7 @@ def _events_from_child(
     context = multiprocessing.get_context("fork")
     channel = context.Queue(maxsize=QUEUE_CHUNKS)
     worker = context.Process(
-        target=_produce, args=(channel, paths, fmt, source, imported_at), daemon=True
+        target=_produce, args=(channel, paths, fmt, source, imported_at, overrides), daemon=True
     )
     worker.start()
     try:
@@ -276,6 +359,7 @@ def import_paths(
     *,
     source: str | None = None,
     fmt: str | None = None,
+    overrides: dict[str, str | None] | None = None,
     on_file: Callable[[str], None] | None = None,
     on_problem: Callable[[ImportProblem], None] | None = None,
     parallel: bool | None = None,
@@ -308,9 +392,9 @@ def import_paths(
             batch_bytes = 0
 
     events = (
-        _events_from_child(paths, fmt, source, imported_at)
+        _events_from_child(paths, fmt, source, imported_at, overrides)
         if parallel
-        else _events(paths, fmt, source, imported_at)
+        else _events(paths, fmt, source, imported_at, overrides)
     )
     try:
         with bulk_load(conn):

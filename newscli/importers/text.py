@@ -96,7 +96,7 @@ def split_paragraphs(text: str) -> list[tuple[int, str]]:
     return blocks
 
 
-def _title_from_body(body: str) -> str:
+def title_from_body(body: str) -> str:
     first = re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0]
     return first if len(first) <= MAX_TITLE else first[: MAX_TITLE - 1].rstrip() + "…"
 
@@ -156,7 +156,7 @@ def parse_text_article(text: str, path: str | None = None) -> Article:
     if len(title) > MAX_TITLE or not body_blocks:
         # No separate headline: the whole text is the body, titled by its first sentence.
         body_blocks = [title, *body_blocks]
-        title = _title_from_body(title)
+        title = title_from_body(title)
     return Article(
         title=title,
         subtitle="\n\n".join(subtitle) or None,

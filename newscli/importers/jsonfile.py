@@ -1,0 +1,147 @@
+"""JSON: an array of article objects, an object holding such an array (under `articles`,
+`items`, `data`, `entries`, ...), or one article object. Streamed with ijson, so a
+multi-gigabyte array is read one record at a time."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from newscli.importers.jsonl import _kind, read_jsonl
+from newscli.importers.problems import ImportProblem
+from newscli.importers.records import RecordMapper, normalise_name, record_problems
+from newscli.importers.streams import UTF8_BOM, peek
+from newscli.importers.text import ParseProblem
+from newscli.models import Article
+
+# Keys under which feeds and dataset dumps hold their list of articles.
+CONTAINER_KEYS = (
+    "articles", "items", "data", "entries", "results", "records", "posts", "stories",
+    "documents", "docs", "news", "rows",
+)  # fmt: skip
+
+
+def is_json_lines(head: bytes) -> bool:
+    """Whether text starting with `{` is JSON Lines: its first line is a whole JSON object."""
+    text = head.removeprefix(UTF8_BOM).lstrip()
+    if not text.startswith(b"{"):
+        return False
+    first, newline, _ = text.partition(b"\n")
+    if not newline:
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def read_json(
+    stream: BinaryIO, path: str, mapper: RecordMapper | None = None
+) -> Iterator[Article | ImportProblem]:
+    mapper = mapper or RecordMapper()
+    head, stream = peek(stream)
+    if is_json_lines(head):
+        # A .json file that is really JSON Lines (several datasets ship them so).
+        yield from read_jsonl(stream, path, mapper)
+        return
+    if head.startswith(UTF8_BOM):
+        stream.read(len(UTF8_BOM))
+    if not head.strip():
+        yield ImportProblem(path, None, "empty file")
+        return
+    import ijson
+
+    events = ijson.parse(stream, use_float=True)
+    done = 0
+    try:
+        for number, record in _records(events):
+            done = number
+            if isinstance(record, ImportProblem):
+                record.path = path
+                yield record
+                continue
+            try:
+                yield mapper.article(record)
+            except ParseProblem as e:
+                yield ImportProblem(path, None, f"record {number}: {e.reason}")
+    except ijson.JSONError as e:
+        reason = str(e).strip().splitlines()[0] if str(e).strip() else "unexpected end of data"
+        after = f" after record {done}" if done else ""
+        yield ImportProblem(path, None, f"malformed JSON{after}: {reason}")
+        return
+    yield from record_problems(mapper, path)
+
+
+def _records(events) -> Iterator[tuple[int, dict | ImportProblem]]:
+    """(1-based record number, record or problem) for each article object in the document."""
+    _, event, value = next(events)
+    if event == "start_array":
+        yield from _numbered(_items(events))
+        return
+    if event != "start_map":
+        yield 1, ImportProblem("", None, f"expected an array or object of articles, got {event}")
+        return
+    top: dict[str, Any] = {}
+    for _, event, key in events:
+        if event == "end_map":
+            break
+        _, event, value = next(events)
+        if event == "start_array" and normalise_name(key) in CONTAINER_KEYS:
+            yield from _numbered(_items(events))
+            return
+        top[key] = _value(events, event, value)
+    nested = _nested_list(top)
+    if nested is not None:
+        yield from _numbered(iter(nested))
+    else:
+        # One article as the whole document.
+        yield 1, top
+
+
+def _numbered(items: Iterator[Any]) -> Iterator[tuple[int, dict | ImportProblem]]:
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, dict):
+            yield number, item
+        else:
+            yield number, ImportProblem("", None, f"record {number}: expected an object, got {_kind(item)}")
+
+
+def _nested_list(top: dict[str, Any]) -> list | None:
+    """An array of objects one level down, as in {"response": {"docs": [...]}}."""
+    for value in top.values():
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if normalise_name(key) in CONTAINER_KEYS and isinstance(inner, list):
+                    return inner
+    for value in top.values():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            return value
+    return None
+
+
+def _items(events) -> Iterator[Any]:
+    """The values of the array whose start_array was just read, built one at a time."""
+    for _, event, value in events:
+        if event == "end_array":
+            return
+        yield _value(events, event, value)
+
+
+def _value(events, event: str, value: Any) -> Any:
+    import ijson
+
+    if event not in ("start_map", "start_array"):
+        return value
+    builder = ijson.ObjectBuilder()
+    builder.event(event, value)
+    depth = 1
+    for _, event, value in events:
+        builder.event(event, value)
+        if event in ("start_map", "start_array"):
+            depth += 1
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+            if depth == 0:
+                break
+    return builder.value

@@ -1,0 +1,332 @@
+"""Dict-shaped records (JSON, JSON Lines, CSV rows, front matter) as articles: which field of
+the input fills which column, and how each value is read.
+
+The guess uses the names public news datasets and feeds use, case-insensitively; `--map
+FIELD=COLUMN` overrides it. Fields no column takes are kept in `extra`, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from newscli.dates import parse_date
+from newscli.importers.text import ParseProblem, title_from_body
+from newscli.models import Article
+
+# Article field <- the input names it is guessed from, best first. Names are compared without
+# case, `_`, `-` or spaces, so `pubDate`, `publish_date`, `publishedAt` and `Published At`
+# all count. Beyond the common names: JSON Feed (`content_text`, `date_published`),
+# news-please (`maintext`, `date_publish`, `source_domain`) and schema.org (`articleBody`).
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "title": ("title", "headline", "name"),
+    "body": ("body", "text", "content", "article", "story", "full_text", "content_text",
+             "maintext", "article_body", "content_html"),
+    "subtitle": ("subtitle", "standfirst", "summary", "description", "short_description", "dek"),
+    "published": ("published", "date", "pubdate", "publish_date", "published_at", "datetime",
+                  "timestamp", "date_published", "date_publish"),
+    "retrieved": ("retrieved", "retrieved_at", "accessed", "crawled_at", "scraped_at",
+                  "date_download"),
+    "url": ("url", "link", "href"),
+    "authors": ("authors", "author", "byline", "creator"),
+    "source": ("source", "publication", "site", "sitename", "site_name", "publisher",
+               "source_domain"),
+    "tags": ("tags", "category", "categories", "section", "topics"),
+}  # fmt: skip
+FIELDS = tuple(FIELD_NAMES)
+# Authors: "A, B; C and D"; tags: "a, b; c | d".
+_AUTHOR_SPLIT = re.compile(r"\s*(?:[,;]|\s+and\s+|\s+&\s+)\s*", re.IGNORECASE)
+_TAG_SPLIT = re.compile(r"\s*[,;|]\s*")
+_BY = re.compile(r"^\s*by\s+", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+MAX_LISTED_FIELDS = 12
+
+
+class MappingError(ValueError):
+    """A `--map` option that cannot be used, told in one line."""
+
+    exit_code = 2
+
+
+_SEPARATORS = str.maketrans("", "", "_- ")
+
+
+def normalise_name(name: str) -> str:
+    """A field name as compared with the known ones: `Published At` -> `publishedat`."""
+    return name.strip().lower().translate(_SEPARATORS)
+
+
+_NORM_NAMES = {f: tuple(normalise_name(n) for n in names) for f, names in FIELD_NAMES.items()}
+
+
+def parse_map_options(values: Iterable[str]) -> dict[str, str | None]:
+    """`["title=headline_text", "tags="]` -> `{"title": "headline_text", "tags": None}`.
+
+    An empty COLUMN means: do not fill this field (its input field stays in `extra`).
+    """
+    overrides: dict[str, str | None] = {}
+    for value in values:
+        field, sep, column = value.partition("=")
+        field = field.strip().lower()
+        if not sep or not field:
+            raise MappingError(f"--map {value!r}: expected FIELD=COLUMN, e.g. title=headline")
+        if field not in FIELD_NAMES:
+            raise MappingError(
+                f"--map {value!r}: unknown field {field!r}; fields: {', '.join(FIELDS)}"
+            )
+        overrides[field] = column.strip() or None
+    return overrides
+
+
+def _lookup(record: Mapping[str, Any], column: str) -> tuple[bool, Any]:
+    """A column by exact name, else case-insensitively, else as a dotted path into objects."""
+    if column in record:
+        return True, record[column]
+    wanted = column.lower()
+    for key in record:
+        if key.lower() == wanted:
+            return True, record[key]
+    if "." in column:
+        head, _, rest = column.partition(".")
+        found, value = _lookup(record, head)
+        if found and isinstance(value, Mapping):
+            return _lookup(value, rest)
+    return False, None
+
+
+class RecordMapper:
+    """Which input field fills which article field, for each shape of record met."""
+
+    def __init__(self, overrides: Mapping[str, str | None] | None = None):
+        self.overrides = dict(overrides or {})
+        self._cache: dict[tuple[str, ...], dict[str, str]] = {}
+        self.first: dict[str, str] | None = None
+        self.first_keys: tuple[str, ...] = ()
+        self.overrides_found: set[str] = set()
+        self.format: str | None = None  # set by whoever reads the file with it
+
+    def mapping_for(self, keys: tuple[str, ...]) -> dict[str, str]:
+        """{article field: input field}, guessed from the names, with overrides applied."""
+        mapping = self._cache.get(keys)
+        if mapping is not None:
+            return mapping
+        by_norm: dict[str, str] = {}
+        for key in keys:
+            norm = normalise_name(key)
+            by_norm.setdefault(norm, key)
+            # "dc:creator" is a creator.
+            if ":" in norm:
+                by_norm.setdefault(norm.rsplit(":", 1)[1], key)
+        mapping = {}
+        taken: set[str] = set()
+        for field, names in _NORM_NAMES.items():
+            if field in self.overrides:
+                if self.overrides[field] is not None:
+                    mapping[field] = self.overrides[field]
+                    taken.add(self.overrides[field].lower())
+                continue
+            for name in names:
+                key = by_norm.get(name)
+                if key is not None and key.lower() not in taken:
+                    mapping[field] = key
+                    taken.add(key.lower())
+                    break
+        # An override may name a field another guess took: the override wins.
+        for field, key in list(mapping.items()):
+            if field not in self.overrides and any(
+                key.lower() == (c or "").lower() for c in self.overrides.values()
+            ):
+                del mapping[field]
+        if len(self._cache) < 1000:
+            self._cache[keys] = mapping
+        if self.first is None:
+            self.first, self.first_keys = mapping, keys
+        return mapping
+
+    def missing_overrides(self) -> list[str]:
+        """`--map` options whose column was in no record read so far."""
+        return [
+            f"{field}={column}"
+            for field, column in self.overrides.items()
+            if column is not None and field not in self.overrides_found
+        ]
+
+    def describe(self) -> dict[str, Any]:
+        """The mapping of the first record, and the fields that went to `extra`."""
+        mapping = self.first or {}
+        used = {c.lower().split(".")[0] for c in mapping.values()}
+        return {
+            "fields": dict(mapping),
+            "extra": [k for k in self.first_keys if k.lower() not in used],
+        }
+
+    def article(self, record: Mapping[str, Any], *, body: str | None = None) -> Article:
+        """The article a record holds, or ParseProblem. `body` is given by formats that hold
+        the body outside the record (front matter)."""
+        mapping = self.mapping_for(tuple(record))
+        values: dict[str, Any] = {}
+        used: set[str] = set()
+        extra: dict[str, Any] = {}
+        for field, column in mapping.items():
+            found, value = _lookup(record, column)
+            if not found:
+                continue
+            if field in self.overrides:
+                self.overrides_found.add(field)
+            top = _top_key(record, column)
+            if top is not None:
+                used.add(top)
+            values[field] = value
+        for key, value in record.items():
+            if key not in used and value not in (None, "", [], {}):
+                extra[key] = _jsonable(value)
+        return _build(values, extra, body, list(record))
+
+
+def _top_key(record: Mapping[str, Any], column: str) -> str | None:
+    """The record's own key that `column` names (a dotted path into an object names none)."""
+    if column in record:
+        return column
+    wanted = column.lower()
+    for key in record:
+        if key.lower() == wanted:
+            return key
+    return None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _text(value: Any, joiner: str = "\n\n") -> str | None:
+    """A text field: strings as they are, numbers as text, lists of strings joined."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+        return text or None
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list | tuple):
+        parts = [t for t in (_text(v, joiner) for v in value) if t]
+        return joiner.join(parts) or None
+    if isinstance(value, Mapping):
+        for key in ("text", "value", "name", "#text"):
+            found, inner = _lookup(value, key)
+            if found:
+                return _text(inner, joiner)
+    return None
+
+
+def _one_line(value: Any) -> str | None:
+    text = _text(value, " ")
+    return _SPACE.sub(" ", text) if text else None
+
+
+def _names(value: Any) -> list[str]:
+    """Authors: a list (of names or of objects with a name), or a string of names."""
+    if value is None:
+        return []
+    if isinstance(value, Mapping):
+        return _names(_lookup(value, "name")[1])
+    if isinstance(value, list | tuple):
+        return _dedupe(n for v in value for n in _names(v))
+    text = _one_line(value)
+    if not text:
+        return []
+    return _dedupe(_AUTHOR_SPLIT.split(_BY.sub("", text)))
+
+
+def _tags(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, Mapping):
+        return _tags(_lookup(value, "name")[1])
+    if isinstance(value, list | tuple):
+        return _dedupe(t for v in value for t in _tags(v))
+    text = _one_line(value)
+    return _dedupe(_TAG_SPLIT.split(text)) if text else []
+
+
+def _dedupe(items: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for item in items:
+        item = item.strip()
+        if item and item.casefold() not in seen:
+            seen[item.casefold()] = item
+    return list(seen.values())
+
+
+def _source(value: Any) -> str | None:
+    if isinstance(value, Mapping):
+        found, name = _lookup(value, "name")
+        return _one_line(name) if found else None
+    if isinstance(value, list | tuple):
+        return _source(value[0]) if value else None
+    return _one_line(value)
+
+
+def _lossy(value: Any) -> bool:
+    """Whether taking names out of this value drops something (e.g. {"id": 7, "name": ...})."""
+    if isinstance(value, list | tuple):
+        return any(_lossy(v) for v in value)
+    return isinstance(value, Mapping) and any(
+        k.lower() != "name" and v not in (None, "", [], {}) for k, v in value.items()
+    )
+
+
+def _build(values: dict[str, Any], extra: dict[str, Any], body: str | None, keys: list[str]) -> Article:
+    title = _one_line(values.get("title"))
+    subtitle = _text(values.get("subtitle"))
+    if body is None:
+        body = _text(values.get("body"))
+    if not body and subtitle:
+        # A summary is the only text there is: it is the body.
+        body, subtitle = subtitle, None
+    if not title and not body:
+        listed = ", ".join(keys[:MAX_LISTED_FIELDS]) + (", ..." if len(keys) > MAX_LISTED_FIELDS else "")
+        raise ParseProblem(
+            f"record has neither title nor body (fields: {listed or 'none'}); "
+            "name them with --map title=FIELD --map body=FIELD"
+        )
+    if not title:
+        title = title_from_body(body)
+    dates = {}
+    for field in ("published", "retrieved"):
+        raw = values.get(field)
+        dates[field] = parse_date(raw)
+        if dates[field] is None and raw not in (None, ""):
+            extra[f"{field}_raw"] = _jsonable(raw)
+    for field in ("source", "authors"):
+        if _lossy(values.get(field)):
+            extra.setdefault(field, _jsonable(values[field]))
+    return Article(
+        title=title,
+        subtitle=subtitle,
+        body=body or "",
+        published=dates["published"],
+        retrieved=dates["retrieved"],
+        source=_source(values.get("source")),
+        url=_one_line(values.get("url")),
+        authors=_names(values.get("authors")),
+        tags=_tags(values.get("tags")),
+        extra=extra,
+    )
+
+
+
+def record_problems(mapper: RecordMapper, path: str):
+    """What a whole file got wrong once all its records are read: a `--map` column it lacks."""
+    from newscli.importers.problems import ImportProblem
+
+    for option in mapper.missing_overrides():
+        yield ImportProblem(path, None, f"--map {option}: no record has this field")

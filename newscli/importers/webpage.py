@@ -1,0 +1,137 @@
+"""Saved web pages: the article's main text and metadata (title, date, authors, site name,
+canonical url, description, tags), extracted with trafilatura, which leaves out navigation,
+footers, cookie banners and "most read" boxes. Imported only when a page is read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from newscli.dates import parse_date
+from newscli.importers.problems import ImportProblem
+from newscli.importers.records import RecordMapper, _dedupe, _names
+from newscli.models import Article
+
+MAX_PAGE = 64 * 1024 * 1024
+MISSING = "reading web pages needs trafilatura: pip install 'newscli[html]'"
+# Meta tags that give the publication time with its hour and zone (trafilatura keeps the day).
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "datepublished",
+    "pubdate", "publishdate", "dc.date.issued", "dcterms.created",
+)  # fmt: skip
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
+
+
+def _meta_dates(tree) -> tuple[str | None, str | None]:
+    """Publication and modification times from meta tags or JSON-LD, when the page has them."""
+    published = modified = None
+    for meta in tree.iter("meta"):
+        name = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        content = meta.get("content")
+        if not content:
+            continue
+        if name in _PUBLISHED_META and not published:
+            published = parse_date(content)
+        elif name in _MODIFIED_META and not modified:
+            modified = parse_date(content)
+    if published and modified:
+        return published, modified
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        for node in _ld_nodes(data):
+            published = published or parse_date(node.get("datePublished"))
+            modified = modified or parse_date(node.get("dateModified"))
+    return published, modified
+
+
+def _ld_nodes(data: Any) -> Iterator[dict]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _ld_nodes(item)
+    elif isinstance(data, dict):
+        yield data
+        yield from _ld_nodes(data.get("@graph"))
+
+
+def _paragraphs(text: str | None) -> str:
+    """trafilatura's text has one paragraph per line; the archive separates them by a blank line."""
+    return "\n\n".join(line.strip() for line in (text or "").splitlines() if line.strip())
+
+
+def parse_page(data: bytes) -> Article | None:
+    import lxml.html
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        data, with_metadata=True, include_comments=False, include_tables=True
+    )
+    if document is None or not (document.text or "").strip():
+        return None
+    published = document.date and parse_date(document.date)
+    modified = None
+    try:
+        tree = lxml.html.fromstring(data)
+    except (ValueError, lxml.etree.ParserError):
+        tree = None
+    if tree is not None:
+        exact, modified = _meta_dates(tree)
+        # The meta tag keeps the time and zone; trafilatura's date (the day) is the fallback.
+        if exact and (not published or exact[:10] == published[:10]):
+            published = exact
+    extra = {
+        key: value
+        for key, value in (
+            ("modified", modified),
+            ("hostname", document.hostname),
+            ("language", document.language),
+            ("image", document.image),
+            ("pagetype", document.pagetype),
+            ("license", document.license),
+        )
+        if value
+    }
+    body = _paragraphs(document.text)
+    title = " ".join((document.title or "").split())
+    if not title:
+        from newscli.importers.text import title_from_body
+
+        title = title_from_body(body)
+    return Article(
+        title=title,
+        subtitle=" ".join((document.description or "").split()) or None,
+        body=body,
+        published=published or None,
+        source=document.sitename or None,
+        url=document.url or None,
+        authors=_names(document.author),
+        tags=_dedupe([*(document.categories or []), *(document.tags or [])]),
+        extra=extra,
+    )
+
+
+def read_html(
+    stream: BinaryIO, path: str, mapper: RecordMapper | None = None
+) -> Iterator[Article | ImportProblem]:
+    try:
+        import trafilatura  # noqa: F401
+    except ImportError:
+        yield ImportProblem(path, None, MISSING)
+        return
+    data = stream.read(MAX_PAGE + 1)
+    if len(data) > MAX_PAGE:
+        yield ImportProblem(path, None, f"page larger than {MAX_PAGE // 2**20} MB")
+        return
+    if not data.strip():
+        yield ImportProblem(path, None, "empty file")
+        return
+    article = parse_page(data)
+    if article is None:
+        yield ImportProblem(path, None, "no article text found in this page")
+        return
+    yield article
