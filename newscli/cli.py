@@ -27,25 +27,31 @@ class CliError(click.ClickException):
 class NewscliGroup(click.Group):
     """Turns the library's own exceptions into one-line errors, never a traceback."""
 
+    # The library's exception types mapped to one-line errors, by module and class name.
+    # They are looked up only in modules already imported (an exception of a module never
+    # imported cannot have been raised), so that start-up does not import them all.
+    ERRORS = (
+        ("newscli.archive", "ArchiveError", True),
+        ("newscli.articles", "IdError", True),
+        ("newscli.query", "QueryError", False),
+        ("newscli.timeline", "TimelineError", False),
+    )
+
     def invoke(self, ctx: click.Context):
-        import sqlite3
-
-        from newscli.archive import ArchiveError
-        from newscli.articles import IdError
-        from newscli.query import QueryError
-        from newscli.timeline import TimelineError
-
         try:
             return super().invoke(ctx)
-        except (ArchiveError, IdError) as e:
-            raise CliError(str(e), e.exit_code) from None
-        except (QueryError, TimelineError) as e:
-            raise CliError(str(e)) from None
-        except sqlite3.Error as e:
-            raise CliError(f"database error: {e}") from None
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except Exception as e:
+            for module, name, own_code in self.ERRORS:
+                loaded = sys.modules.get(module)
+                if loaded is not None and isinstance(e, getattr(loaded, name)):
+                    raise CliError(str(e), *((e.exit_code,) if own_code else ())) from None
+            sqlite3 = sys.modules.get("sqlite3")
+            if sqlite3 is not None and isinstance(e, sqlite3.Error):
+                raise CliError(f"database error: {e}") from None
+            raise
 
 
 class QueryCommand(click.Command):
@@ -275,6 +281,8 @@ def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool) -> None:
 
 def _date_range(since: str | None, until: str | None) -> tuple[str | None, str | None]:
     """--since/--until as ISO dates (a year or month spans all its days), or a one-line error."""
+    if since is None and until is None:
+        return None, None
     from newscli.dates import DateFilterError, parse_filter_date
 
     dates = []
