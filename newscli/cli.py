@@ -109,6 +109,7 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
     \b
       newscli import ~/articles/          load a folder of articles
       newscli search 'kharkiv -crimea'    find articles, best match first
+      newscli timeline kharkiv            how many articles per week, month or year
       newscli show 28d491df               read one article
     """
     from pathlib import Path
@@ -297,7 +298,14 @@ def _date_range(since: str | None, until: str | None) -> tuple[str | None, str |
 
 
 def filter_options(fn):
-    """--since, --until and --source, shared by search and timeline."""
+    """--since, --until, --source and --tag, shared by search and timeline."""
+    fn = click.option(
+        "--tag",
+        "tags",
+        multiple=True,
+        metavar="NAME",
+        help="Only articles with this tag (any case; repeat to require several).",
+    )(fn)
     fn = click.option(
         "--source",
         "sources",
@@ -331,8 +339,8 @@ def filter_options(fn):
 @click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
 @output_options()
 @click.pass_context
-def search(ctx: click.Context, query, since, until, sources, sort, limit, offset, count_only,
-           raw, output_format) -> None:  # fmt: skip
+def search(ctx: click.Context, query, since, until, sources, tags, sort, limit, offset,
+           count_only, raw, output_format) -> None:  # fmt: skip
     """Find articles: all the words of QUERY, best match first.
 
     \b
@@ -358,19 +366,23 @@ def search(ctx: click.Context, query, since, until, sources, sort, limit, offset
       newscli search 'title:"russian forces"' --sort newest --json | jq -r '.[].title'
       newscli search kharkiv --format ids | xargs newscli show
     """
+    import itertools
+
     from newscli.archive import connect_readonly
     from newscli.search import count_matches, search_articles
 
     text = " ".join(query)
     since, until = _date_range(since, until)
-    filters = {"since": since, "until": until, "source": sources or None, "raw": raw}
+    filters = {"since": since, "until": until, "source": sources or None, "tag": tags or None,
+               "raw": raw}  # fmt: skip
     conn = connect_readonly(_db_path(ctx))
     if count_only:
         total = count_matches(conn, text, **filters)
         click.echo(total)
         sys.exit(0 if total else 1)
-    results = search_articles(conn, text, sort=sort, limit=limit, offset=offset, **filters)
+    page = {"sort": sort, "limit": limit, "offset": offset}
     if output_format == "table":
+        results = search_articles(conn, text, **page, **filters)
         if results:
             from newscli.render import make_console, search_table
 
@@ -382,14 +394,19 @@ def search(ctx: click.Context, query, since, until, sources, sort, limit, offset
             else count_matches(conn, text, **filters)
         )
         click.echo(_page_note(offset, shown, total), err=True)
-    else:
-        from newscli.render import write_rows
-        from newscli.search import RESULT_COLUMNS, marked_snippet
+        sys.exit(0 if results else 1)
+    from newscli.render import write_rows
+    from newscli.search import RESULT_COLUMNS, iter_search_articles, marked_snippet
 
-        for r in results:
-            r["snippet"] = marked_snippet(r["snippet"])
-        write_rows(results, RESULT_COLUMNS, output_format)
-    sys.exit(0 if results else 1)
+    results = iter_search_articles(conn, text, **page, **filters)
+    # The query is checked before the first line is written: errors never follow output.
+    first = next(results, None)
+    rows = [] if first is None else itertools.chain([first], results)
+    written = write_rows(
+        ({**r, "snippet": marked_snippet(r["snippet"])} for r in rows), RESULT_COLUMNS,
+        output_format,
+    )
+    sys.exit(0 if written else 1)
 
 
 def _page_note(offset: int, shown: int, total: int) -> str:
@@ -417,7 +434,7 @@ def _page_note(offset: int, shown: int, total: int) -> str:
 @click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
 @output_options(formats=("table", "json", "jsonl", "csv", "tsv", "ids"))
 @click.pass_context
-def timeline(ctx: click.Context, query, since, until, sources, by, as_list, raw,
+def timeline(ctx: click.Context, query, since, until, sources, tags, by, as_list, raw,
              output_format) -> None:  # fmt: skip
     """Count the articles matching QUERY (all articles without one) per period.
 
@@ -443,7 +460,8 @@ def timeline(ctx: click.Context, query, since, until, sources, by, as_list, raw,
 
     text = " ".join(query) if query else None
     since, until = _date_range(since, until)
-    options = {"by": by, "since": since, "until": until, "source": sources or None, "raw": raw}
+    options = {"by": by, "since": since, "until": until, "source": sources or None,
+               "tag": tags or None, "raw": raw}  # fmt: skip
     conn = connect_readonly(_db_path(ctx))
     if as_list:
         from newscli.timeline import LIST_COLUMNS, list_articles

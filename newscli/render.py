@@ -116,6 +116,58 @@ class import_progress:
         self._progress.__exit__(*exc)
 
 
+_NO_MAPPING = {
+    "text": "plain-text layout (headline, dates, body)",
+    "markdown": "Markdown: heading and text, no front matter",
+    "html": "extracted from the page (title, date, authors, site, canonical url, main text)",
+}
+
+
+def render_dry_run(console, previews) -> None:
+    """What `import --dry-run` found: per file, its format, field mapping and first records."""
+    from rich.text import Text
+
+    def line(label: str, value: str, indent: int = 2, width: int = 11) -> None:
+        text = Text(" " * indent)
+        text.append(f"{label:<{width}}", style="dim")
+        text.append(value)
+        console.print(text)
+
+    for n, preview in enumerate(previews):
+        if n:
+            console.print()
+        header = Text(clean(preview.path, one_line=True), style="bold")
+        if preview.format:
+            header.append(f"  ({preview.format})", style="dim")
+        console.print(header)
+        if preview.mapping is not None:
+            for field, column in preview.mapping.items():
+                line(field, "← " + clean(column, one_line=True))
+            if preview.format == "markdown":
+                line("body", "← the text after the front matter")
+            if preview.extra_fields:
+                line("extra", "← " + clean(", ".join(preview.extra_fields), one_line=True))
+        elif preview.format in _NO_MAPPING and preview.records:
+            line("fields", _NO_MAPPING[preview.format])
+        for number, record in enumerate(preview.records, start=1):
+            console.print(Text(f"  record {number}", style="bold"))
+            for key in ("title", "subtitle", "published", "retrieved", "source", "url"):
+                if record.get(key):
+                    line(key, clean(str(record[key]), one_line=True), indent=4)
+            for key in ("authors", "tags"):
+                if record.get(key):
+                    line(key, clean(", ".join(record[key]), one_line=True), indent=4)
+            if record.get("extra"):
+                extra = json.dumps(record["extra"], ensure_ascii=False)
+                line("extra", clean(extra if len(extra) <= 200 else extra[:199] + "…", one_line=True),
+                     indent=4)  # fmt: skip
+            line("body", clean(record["body"], one_line=True) or "(none: a title-only record)",
+                 indent=4)  # fmt: skip
+        for problem in preview.problems:
+            # One line however long, as grep and the import's own errors have it.
+            console.print(Text("  error: " + clean(str(problem), one_line=True)), soft_wrap=True)
+
+
 # --- output formats shared by the listing commands (search, timeline, ...) ---------------
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "ids")
@@ -181,6 +233,8 @@ def write_rows(rows, columns: list[str] | tuple[str, ...], fmt: str,
         data = [{c: row.get(c) for c in columns} for row in rows]
         write_json(data, out)
         return len(data)
+    if fmt not in ("jsonl", "csv", "tsv", "ids"):
+        raise ValueError(f"not a machine format: {fmt}")
     if fmt == "csv":
         import csv
 
@@ -196,10 +250,8 @@ def write_rows(rows, columns: list[str] | tuple[str, ...], fmt: str,
             writer.writerow([_cell(row.get(c)) for c in columns])
         elif fmt == "tsv":
             out.write("\t".join(_tsv_cell(row.get(c)) for c in columns) + "\n")
-        elif fmt == "ids":
-            out.write(f"{row['id']}\n")
         else:
-            raise ValueError(f"not a machine format: {fmt}")
+            out.write(f"{row['id']}\n")
     return count
 
 
@@ -341,53 +393,3 @@ def timeline_list(console, articles: list[dict]) -> None:
                 Text(clean(a["title"], one_line=True)),
             )
         console.print(table)
-
-
-_NO_MAPPING = {
-    "text": "plain-text layout (headline, dates, body)",
-    "markdown": "Markdown: heading and text, no front matter",
-    "html": "extracted from the page (title, date, authors, site, canonical url, main text)",
-}
-
-
-def render_dry_run(console, previews) -> None:
-    """What `import --dry-run` found: per file, its format, field mapping and first records."""
-    from rich.text import Text
-
-    def line(label: str, value: str, indent: int = 2, width: int = 11) -> None:
-        text = Text(" " * indent)
-        text.append(f"{label:<{width}}", style="dim")
-        text.append(value)
-        console.print(text)
-
-    for n, preview in enumerate(previews):
-        if n:
-            console.print()
-        header = Text(clean(preview.path, one_line=True), style="bold")
-        if preview.format:
-            header.append(f"  ({preview.format})", style="dim")
-        console.print(header)
-        if preview.mapping is not None:
-            for field, column in preview.mapping.items():
-                line(field, "← " + clean(column, one_line=True))
-            if preview.format == "markdown":
-                line("body", "← the text after the front matter")
-            if preview.extra_fields:
-                line("extra", "← " + clean(", ".join(preview.extra_fields), one_line=True))
-        elif preview.format in _NO_MAPPING and preview.records:
-            line("fields", _NO_MAPPING[preview.format])
-        for number, record in enumerate(preview.records, start=1):
-            console.print(Text(f"  record {number}", style="bold"))
-            for key in ("title", "subtitle", "published", "retrieved", "source", "url"):
-                if record.get(key):
-                    line(key, clean(str(record[key]), one_line=True), indent=4)
-            for key in ("authors", "tags"):
-                if record.get(key):
-                    line(key, clean(", ".join(record[key]), one_line=True), indent=4)
-            if record.get("extra"):
-                extra = json.dumps(record["extra"], ensure_ascii=False)
-                line("extra", clean(extra if len(extra) <= 200 else extra[:199] + "…", one_line=True),
-                     indent=4)  # fmt: skip
-            line("body", clean(record["body"], one_line=True), indent=4)
-        for problem in preview.problems:
-            console.print(Text("  error: " + clean(str(problem), one_line=True)))

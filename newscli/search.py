@@ -12,7 +12,7 @@ requested page first, and only the rows of that page get a snippet, so a word fo
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from newscli.query import QueryError, translate_query
@@ -20,10 +20,11 @@ from newscli.query import QueryError, translate_query
 SORTS = ("rank", "newest", "oldest")
 RANK_WEIGHTS = (10.0, 5.0, 1.0)  # title, subtitle, body
 SNIPPET_TOKENS = 16
-# The matched terms inside a snippet are wrapped in these private-use characters by SQLite;
-# render.py turns them into styles (table) or into HIGHLIGHT_MARKER (machine formats).
-MARK_START = "\ue000"
-MARK_END = "\ue001"
+# SQLite wraps the matched terms of a snippet in these two Unicode noncharacters, which no
+# text meant for interchange contains; render.py turns them into styles (table) or into
+# HIGHLIGHT_MARKER (machine formats).
+MARK_START = "\ufdd0"
+MARK_END = "\ufdd1"
 HIGHLIGHT_MARKER = "**"
 RESULT_COLUMNS = ("id", "title", "published", "source", "url", "snippet", "score")
 
@@ -64,14 +65,17 @@ def _day_after(iso: str) -> str:
     return (date.fromisoformat(iso[:10]) + timedelta(days=1)).isoformat()
 
 
-def filter_sql(*, since=None, until=None, source=None, table: str = "a") -> tuple[str, list]:
+def filter_sql(
+    *, since=None, until=None, source=None, tag=None, table: str = "a"
+) -> tuple[str, list]:
     """SQL conditions (each starting with ' AND ') and their bound parameters for the
     filters shared by search and timeline.
 
     `since`/`until` are ISO dates (or datetime.date); both are inclusive and compare with the
     date as written in the article, so `until='2022-05-14'` keeps '2022-05-14T23:10:00+00:00'.
     Articles without a publication date never pass a date filter. `source` is one name or
-    several, matched without regard to case.
+    several, matched without regard to case. `tag` is one tag or several, each of which the
+    article must have (any case in ASCII; beyond it, as given or in lower, upper or title case).
     """
     sql, params = [], []
     if since is not None:
@@ -91,6 +95,18 @@ def filter_sql(*, since=None, until=None, source=None, table: str = "a") -> tupl
             marks = ", ".join("?" * len(names))
             sql.append(f" AND {table}.source COLLATE NOCASE IN ({marks})")
             params.extend(names)
+    if tag is not None:
+        for name in [tag] if isinstance(tag, str) else list(tag):
+            # NOCASE folds ASCII only: the usual casings of other letters are listed too.
+            spellings = list(dict.fromkeys(
+                (name, name.lower(), name.upper(), name.title(), name.capitalize())
+            ))  # fmt: skip
+            marks = ", ".join("?" * len(spellings))
+            sql.append(
+                f" AND EXISTS (SELECT 1 FROM json_each({table}.tags) "
+                f"WHERE value COLLATE NOCASE IN ({marks}))"
+            )
+            params.extend(spellings)
     return "".join(sql), params
 
 
@@ -111,12 +127,35 @@ def search_articles(
     since=None,
     until=None,
     source=None,
+    tag=None,
     sort: str = "rank",
     limit: int | None = 20,
     offset: int = 0,
     raw: bool = False,
 ) -> list[dict]:
-    """One page of the articles matching `query`, as dicts with RESULT_COLUMNS.
+    """One page of the articles matching `query`, as dicts with RESULT_COLUMNS (see
+    iter_search_articles)."""
+    return list(
+        iter_search_articles(conn, query, since=since, until=until, source=source, tag=tag,
+                             sort=sort, limit=limit, offset=offset, raw=raw)  # fmt: skip
+    )
+
+
+def iter_search_articles(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    since=None,
+    until=None,
+    source=None,
+    tag=None,
+    sort: str = "rank",
+    limit: int | None = 20,
+    offset: int = 0,
+    raw: bool = False,
+) -> Iterator[dict]:
+    """The articles matching `query`, one page, as dicts with RESULT_COLUMNS, as SQLite
+    gives them (so that `--limit 0 --format jsonl` starts writing at once).
 
     `sort` is 'rank' (best first), 'newest' or 'oldest' (undated articles last); ties are
     broken by import order so pages never overlap. `limit=None` or 0 means no limit.
@@ -128,13 +167,14 @@ def search_articles(
     expression = match_expression(query, raw=raw)
     if raw:
         check_raw_expression(conn, expression)
-    where, params = filter_sql(since=since, until=until, source=source)
+    where, params = filter_sql(since=since, until=until, source=source, tag=tag)
     page = -1 if not limit else int(limit)
     offset = max(0, int(offset))
     if sort == "rank" and page > 0:
         ranked = _rank_in_parts(conn, expression, where, params, page + offset)
         if ranked is not None:
-            return _page_rows(conn, expression, ranked[offset : offset + page])
+            yield from _page_rows(conn, expression, ranked[offset : offset + page])
+            return
     if sort == "rank":
         inner = _matches_sql(where, f"articles_fts.rowid AS seq, {_BM25} AS bm25_rank")
     else:
@@ -152,7 +192,8 @@ def search_articles(
         f"ORDER BY {_ORDER[sort].format(p='page.')}"
     )
     bound = [expression, *params, page, offset, MARK_START, MARK_END, expression]
-    return [_result(row) for row in conn.execute(sql, bound)]
+    for row in conn.execute(sql, bound):
+        yield _result(row)
 
 
 def _result(row: sqlite3.Row) -> dict:
@@ -244,13 +285,20 @@ def _page_rows(conn: sqlite3.Connection, expression: str, ranked) -> list[dict]:
 
 
 def count_matches(
-    conn: sqlite3.Connection, query: str, *, since=None, until=None, source=None, raw=False
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    since=None,
+    until=None,
+    source=None,
+    tag=None,
+    raw=False,
 ) -> int:
     """How many articles match `query` with these filters (the same ones as search_articles)."""
     expression = match_expression(query, raw=raw)
     if raw:
         check_raw_expression(conn, expression)
-    where, params = filter_sql(since=since, until=until, source=source)
+    where, params = filter_sql(since=since, until=until, source=source, tag=tag)
     sql = _matches_sql(where, "count(*)")
     return conn.execute(sql, [expression, *params]).fetchone()[0]
 

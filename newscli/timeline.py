@@ -126,6 +126,7 @@ def build_timeline(
     since: str | None = None,
     until: str | None = None,
     source=None,
+    tag=None,
     raw: bool = False,
 ) -> Timeline:
     """Counts of the articles matching `query` (all articles if None) per period.
@@ -136,7 +137,7 @@ def build_timeline(
     """
     if by is not None and by not in PERIODS:
         raise ValueError(f"by must be one of {', '.join(PERIODS)}")
-    where, params = filter_sql(since=since, until=until, source=source)
+    where, params = filter_sql(since=since, until=until, source=source, tag=tag)
     from_where, match_params = _matching(query, raw, conn, where)
     per_day: dict[date, int] = {}
     undated = 0
@@ -203,11 +204,12 @@ def list_articles(
     since: str | None = None,
     until: str | None = None,
     source=None,
+    tag=None,
     raw: bool = False,
 ) -> tuple[str, list[dict]]:
     """The matching articles in publication order, each with the `period` it falls in
     (None for undated ones, which come last); returns (by, articles)."""
-    where, params = filter_sql(since=since, until=until, source=source)
+    where, params = filter_sql(since=since, until=until, source=source, tag=tag)
     from_where, match_params = _matching(query, raw, conn, where)
     sql = (
         "SELECT a.published, a.id, a.title, a.source, a.url "

@@ -34,3 +34,42 @@ def test_bbc_corpus_headline_then_body(run, db_path):
     assert ipod["body"].startswith("Apple has expanded its iPod family")
     assert "£40" in ipod["body"]
     assert rows(db_path, "SELECT max(length(title)) n FROM articles")[0]["n"] < 120
+
+
+@needs_shared
+def test_bbc_slice_as_jsonl_gzip_and_csv_gives_the_same_articles(run, tmp_path):
+    """The same real articles as .txt files, gzipped JSON Lines and CSV: the same ids."""
+    import csv
+    import gzip
+
+    files = sorted((SHARED / "corpora" / "bbc" / "business").glob("*.txt"))[:60]
+    records = []
+    for path in files:
+        title, _, body = path.read_text(encoding="utf-8").partition("\n\n")
+        records.append({"headline": title.strip(), "story": body.strip(), "category": "business"})
+    with gzip.open(tmp_path / "bbc.jsonl.gz", "wt", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    with open(tmp_path / "bbc.csv", "w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, ["headline", "story", "category"])
+        writer.writeheader()
+        writer.writerows(records)
+
+    text_db, jsonl_db, csv_db = tmp_path / "text.db", tmp_path / "jsonl.db", tmp_path / "csv.db"
+    slice_dir = tmp_path / "txt"
+    slice_dir.mkdir()
+    for path in files:
+        (slice_dir / path.name).write_bytes(path.read_bytes())
+    for db, source in ((text_db, slice_dir), (jsonl_db, tmp_path / "bbc.jsonl.gz"),
+                       (csv_db, tmp_path / "bbc.csv")):  # fmt: skip
+        result = run("import", source, "--json", db=db)
+        assert result.exit_code == 0, result.stderr
+        summary = json.loads(result.stdout)
+        assert (summary["imported"] + summary["duplicates"], summary["failed"]) == (60, 0)
+    ids = [{r["id"] for r in rows(db, "SELECT id FROM articles")} for db in (text_db, jsonl_db, csv_db)]
+    assert ids[0] == ids[1] == ids[2] and len(ids[0]) >= 59
+    [payoff] = rows(jsonl_db, "SELECT * FROM articles WHERE title = '$1m payoff for former Shell boss'")
+    assert payoff["body"].startswith("Shell is to pay $1m (£522,000) to the ex-finance chief")
+    assert json.loads(payoff["tags"]) == ["business"] and payoff["published"] is None
+    [same] = rows(csv_db, "SELECT body, tags FROM articles WHERE id = ?", (payoff["id"],))
+    assert same == {"body": payoff["body"], "tags": '["business"]'}

@@ -7,8 +7,11 @@ import os
 
 import pytest
 from conftest import FIXTURES, rows
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newscli.importers import detect_format, is_importable, read_path
+from newscli.models import normalise_for_id
 
 JSON = FIXTURES / "json"
 JSONL = FIXTURES / "jsonl"
@@ -90,6 +93,7 @@ EXPECTED = {
     JSON / "feed-object-with-items-key.json": {
         "Power grid holds through the heatwave": {
             "body": "The national grid met record demand on Thursday",
+            "source": "Night Desk",  # the feed's own title: the item names no source
             "published": "2023-05-18T22:10:00-04:00",
             "authors": ["Sam Okafor"],
             "url": "https://nightdesk.example/2023/05/power-grid",
@@ -110,12 +114,27 @@ EXPECTED = {
     JSON / "object-with-entries-key-rss-fields.json": {
         "Ferry strike ends after pay deal": {
             "body": "Crews accepted a 6% rise over two years",
+            "source": "Harbour Gazette",  # {"feed": "Harbour Gazette", "entries": [...]}
             "subtitle": None,
             "published": "2020-03-10T14:02:00+00:00",
             "url": "https://harbourgazette.example/ferry-strike-ends",
             "authors": ["Ewan MacLeod"],
             "tags": ["Transport", "Labour"],
             "extra": {"guid": "hg-2020-0310-ferry"},
+        },
+    },
+    # HTML in feed fields: read as text paragraphs, the HTML kept in extra.
+    JSON / "rss-converted-html-content.json": {
+        "Lighthouse keeper's logbooks go online": {
+            "body": "The logbooks kept at the Point lighthouse from 1890 to 1980 can now be read "
+                    "online.\n\nVolunteers scanned 412 volumes over two winters. The originals "
+                    "stay in the county archive.\n\nA page from 1911",
+            "subtitle": "Ninety years of weather notes & shipwreck reports, scanned by volunteers.",
+            "published": "2023-11-06T07:30:00+00:00",
+            "authors": ["Ewan MacLeod"],
+            "tags": ["History", "Archives"],
+            "url": "https://harbourgazette.example/lighthouse-logbooks",
+            "source": "Harbour Gazette",  # the channel's title
         },
     },
     JSON / "single-article-object.json": {
@@ -260,6 +279,19 @@ EXPECTED = {
                       "pagetype": "article"},
         },
     },
+    # Metadata only in a JSON-LD @graph; the URL and the capture time from SingleFile's note.
+    HTML / "singlefile-capture-json-ld-only.html": {
+        "Library reopens after flood repairs": {
+            "body": "The central library reopened its doors on Thursday, eighteen months after "
+                    "floodwater filled its basement archive.\n\nVolunteers spent the summer",
+            "published": "2023-11-30T08:05:00+00:00",
+            "retrieved": "2023-12-02T16:45:10+01:00",
+            "authors": ["Grace Huang"],
+            "source": "Valley Times",
+            "url": "https://www.valleytimes.example/news/2023/11/library-reopens",
+            "extra": {"modified": "2023-11-30T12:00:00+00:00", "pagetype": "website"},
+        },
+    },
 }  # fmt: skip
 
 
@@ -282,12 +314,28 @@ def test_each_fixture_gives_its_values(run, db_path, path):
 
 
 def test_saved_page_leaves_out_navigation_and_footer(run, db_path):
-    [page] = imported(run, db_path, HTML).values()
+    page = imported(run, db_path, HTML)["Kharkiv metro reopens after months as a shelter"]
     for boilerplate in ("Subscribe", "cookies", "Most read", "Celebrity chef", "All rights",
                         "Privacy policy", "By Olena"):  # fmt: skip
         assert boilerplate not in page["body"]
     assert page["body"].count("\n\n") == 4  # five paragraphs
     assert page["body"].endswith("air raid sirens still sounded several times a day.")
+    library = articles(db_path)["Library reopens after flood repairs"]
+    for boilerplate in ("Log in", "Sport", "Advertise", "Cookie", "30 November 2023 ·"):
+        assert boilerplate not in library["body"]
+
+
+def test_browser_saved_from_note_gives_the_url(run, db_path, tmp_path):
+    page = tmp_path / "page.htm"
+    page.write_text(
+        "<!DOCTYPE html>\n<!-- saved from url=(0038)https://example.org/news/2020/a-story -->\n"
+        "<html><head><title>A story</title></head><body><article><p>Some text of a story that "
+        "is long enough to be the main text of the page, officials said on Monday.</p>"
+        "</article></body></html>"
+    )
+    [article] = imported(run, db_path, page).values()
+    assert (article["title"], article["url"]) == ("A story", "https://example.org/news/2020/a-story")
+    assert article["retrieved"] is None
 
 
 @pytest.mark.parametrize(
@@ -322,11 +370,11 @@ def test_whole_format_folders_import_cleanly(run, db_path):
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
     files = [p for d in (JSON, JSONL, CSV, MARKDOWN, HTML, GZIP) for p in d.iterdir()]
-    assert summary["files"] == len(files) == 29
+    assert summary["files"] == len(files) == 31
     assert summary["failed"] == 0
     # Each gzip fixture repeats articles of the other folders.
-    assert (summary["imported"], summary["duplicates"]) == (35, 14)
-    assert rows(db_path, "SELECT count(*) n FROM articles")[0]["n"] == 35
+    assert (summary["imported"], summary["duplicates"]) == (37, 14)
+    assert rows(db_path, "SELECT count(*) n FROM articles")[0]["n"] == 37
 
 
 # Bad records: reported with path and line, the rest of the file imported.
@@ -510,6 +558,9 @@ def test_map_on_json_records_and_dotted_paths(run, db_path):
         "--map", "subtitle=", db=other)  # fmt: skip
     found = articles(other)
     assert found["Council approves new cycle lanes"]["source"] == "valley-times"
+    assert found["Council approves new cycle lanes"]["extra"]["source"] == {
+        "id": "valley-times", "name": "Valley Times"
+    }  # fmt: skip
     barrier = found["Harbour flood barrier passes its first winter test"]
     assert barrier["subtitle"] is None
     assert barrier["extra"]["description"].startswith("The new barrier closed")
@@ -639,6 +690,9 @@ def test_show_json_gives_tags_and_extra(run, db_path):
         ("noext", b"  [\n {}", "json"),
         ("noext", b"<!DOCTYPE html><html><body>x</body></html>", "html"),
         ("noext", b"\xef\xbb\xbf<html lang=en>", "html"),
+        ("noext", b"<!-- saved from url=(0019)https://example.org -->\n<html><body>", "html"),
+        ("noext", b'<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml">', "html"),
+        ("noext", b"<!-- a comment -->\nHeadline\n\nBody.", "text"),
         ("noext", b"Plain headline\n\nBody.", "text"),
         ("dump.dat", b'{"title": "x"}\n', "jsonl"),
     ],
@@ -665,3 +719,145 @@ def test_readers_are_generators_that_stream(tmp_path):
     first = next(items)
     assert first.title == "first"
     items.close()
+
+
+WHITESPACE_AND_TEXT = st.sampled_from(
+    [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u2003", "\u3000",
+     "\u200b", "\ufeff", "a", "Ä", "ﬁ", "İ", "ß", "x\u0301"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(WHITESPACE_AND_TEXT, max_size=30).map("".join))
+def test_id_normalisation_is_the_same_as_the_regex_form(text):
+    """normalise_for_id joins str.split(); ids must stay what the \\s+ regex made them."""
+    import re
+    import unicodedata
+
+    old = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    assert normalise_for_id(text) == old
+
+
+def test_dry_run_with_a_dotted_map_lists_the_object_under_extra(run):
+    result = run("import", "--dry-run", "--json", JSON / "newsapi-object-with-articles-key.json",
+                 "--map", "source=source.id")  # fmt: skip
+    [preview] = json.loads(result.stdout)
+    assert preview["mapping"]["source"] == "source.id"
+    assert preview["extra_fields"] == ["source", "urlToImage"]
+    assert preview["records"][0]["source"] is None  # no id in the first record's source
+    assert preview["records"][1]["source"] == "valley-times"
+
+
+def test_dry_run_errors_stay_on_one_line(run):
+    result = run("import", "--dry-run", MAP / "abc-style-for-map.csv")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{MAP / 'abc-style-for-map.csv'}  (csv)",
+        "  published  ← publish_date",
+        "  extra      ← headline_text",
+        f"  error: {MAP / 'abc-style-for-map.csv'}:1: no title or body column among: publish_date, "
+        "headline_text; name them with --map title=COLUMN --map body=COLUMN",
+    ]
+
+
+def test_page_without_article_text_is_reported(run, tmp_path):
+    page = tmp_path / "nav-only.html"
+    page.write_text("<!DOCTYPE html><html><head><title>Home</title><script>var x = 1;</script>"
+                    "</head><body><img src='banner.png'></body></html>")  # fmt: skip
+    result = run("import", page)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"error: {page}: no article text found in this page"
+
+
+@pytest.mark.parametrize(
+    "content,error",
+    [
+        (b"42", "expected an array or object of articles, got number"),
+        (b'["just a string"]', "record 1: expected an object, got a string"),
+        (b'{"articles": [{"title": "ok", "body": "b"}, 7]}', "record 2: expected an object, got a number"),
+    ],
+)
+def test_json_shapes_that_are_not_articles(run, tmp_path, content, error):
+    path = tmp_path / "odd.json"
+    path.write_bytes(content)
+    result = run("import", path, "--json")
+    assert result.exit_code == 1
+    assert [e["error"] for e in json.loads(result.stdout)["errors"]] == [error]
+
+
+FORMATS = ["text", "markdown", "json", "jsonl", "csv", "tsv", "html"]
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["title", "body", "date", "tags", "authors", "source", "x"]), inner, max_size=5
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    fmt=st.sampled_from(FORMATS),
+    data=st.one_of(
+        st.binary(max_size=300),
+        JSONISH.map(lambda v: json.dumps(v).encode()),
+        st.lists(JSONISH.map(json.dumps), max_size=4).map(lambda ls: "\n".join(ls).encode()),
+        st.text(alphabet=",;\t\"\n\r xab:-#", max_size=120).map(str.encode),
+    ),
+    gz=st.booleans(),
+)
+def test_any_input_gives_articles_or_problems_never_an_exception(tmp_path_factory, fmt, data, gz):
+    from newscli.importers import ImportProblem
+    from newscli.models import Article
+
+    path = tmp_path_factory.mktemp("fuzz") / "input"
+    path.write_bytes(gzip.compress(data) if gz else data)
+    for item in read_path(str(path), fmt):
+        assert isinstance(item, Article | ImportProblem)
+        if isinstance(item, Article):
+            assert item.title and isinstance(item.body, str) and len(item.id) == 16
+            json.dumps(item.extra)
+    for item in read_path(str(path)):  # detected
+        assert isinstance(item, Article | ImportProblem)
+
+
+def test_format_choices_are_the_readers():
+    from newscli.cli import FORMAT_ALIASES, IMPORT_FORMATS
+    from newscli.importers import READERS
+
+    assert {FORMAT_ALIASES.get(f, f) for f in IMPORT_FORMATS} == set(READERS)
+
+
+def test_html_fields_keep_their_html_in_extra(run, db_path):
+    [article] = imported(run, db_path, JSON / "rss-converted-html-content.json").values()
+    assert article["body"].endswith("A page from 1911")
+    assert "track()" not in article["body"] and "<" not in article["body"]
+    assert article["extra"]["body_html"].startswith("<p>The logbooks kept at the Point lighthouse")
+    assert article["extra"]["subtitle_html"] == (
+        "<p>Ninety years of weather notes &amp; shipwreck reports, scanned by volunteers.</p>"
+    )
+    assert set(article["extra"]) == {"body_html", "subtitle_html"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Use the <p> tag for paragraphs.", "5 < 6 and 7 > 3", "<Reuters> Ministers met on Monday."],
+)
+def test_plain_text_that_mentions_tags_is_left_alone(text):
+    from newscli.importers.markup import looks_like_html
+
+    assert not looks_like_html(text)
+
+
+def test_a_records_own_source_wins_over_the_feed_name(run, tmp_path, db_path):
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps({"title": "Aggregator", "items": [
+        {"title": "Own source", "body": "b", "source": {"name": "Wire A"}},
+        {"title": "No source", "body": "b"},
+    ]}))  # fmt: skip
+    found = imported(run, db_path, path)
+    assert (found["Own source"]["source"], found["No source"]["source"]) == ("Wire A", "Aggregator")
+    # --source labels every article of the run, whatever the records say.
+    other = tmp_path / "other.db"
+    run("import", path, "--source", "Mine", db=other)
+    assert {a["source"] for a in articles(other).values()} == {"Mine"}

@@ -121,11 +121,11 @@ def sniff_format(head: bytes) -> str | None:
         return "jsonl" if is_json_lines(text) else "json"
     if text.startswith(b"[") and text[1:].lstrip()[:1] in (b"{", b"]", b""):
         return "json"
-    lower = text[:1024].lower()
-    if lower.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in lower:
+    lower = text[:2048].lower()
+    if lower.startswith((b"<!doctype html", b"<html")):
         return "html"
-    if lower.startswith(b"<!doctype html") or lower.startswith(b"<html"):
-        return "html"
+    if lower.startswith((b"<?xml", b"<!--")) and b"<html" in lower:
+        return "html"  # XHTML, or a page saved with a note before its <html>
     decoded = head.decode("utf-8", errors="replace")
     if has_front_matter(decoded):
         return "markdown"

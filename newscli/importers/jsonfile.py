@@ -55,7 +55,7 @@ def read_json(
     events = ijson.parse(stream, use_float=True)
     done = 0
     try:
-        for number, record in _records(events):
+        for number, record in _records(events, mapper):
             done = number
             if isinstance(record, ImportProblem):
                 record.path = path
@@ -73,8 +73,12 @@ def read_json(
     yield from record_problems(mapper, path)
 
 
-def _records(events) -> Iterator[tuple[int, dict | ImportProblem]]:
-    """(1-based record number, record or problem) for each article object in the document."""
+def _records(events, mapper: RecordMapper) -> Iterator[tuple[int, dict | ImportProblem]]:
+    """(1-based record number, record or problem) for each article object in the document.
+
+    The name of a feed holding the articles (its `title`, or its `channel`'s) becomes the
+    source of those that name none.
+    """
     _, event, value = next(events)
     if event == "start_array":
         yield from _numbered(_items(events))
@@ -88,15 +92,39 @@ def _records(events) -> Iterator[tuple[int, dict | ImportProblem]]:
             break
         _, event, value = next(events)
         if event == "start_array" and normalise_name(key) in CONTAINER_KEYS:
+            mapper.default_source = feed_name(top)
             yield from _numbered(_items(events))
             return
         top[key] = _value(events, event, value)
     nested = _nested_list(top)
     if nested is not None:
+        mapper.default_source = feed_name(top)
         yield from _numbered(iter(nested))
     else:
         # One article as the whole document.
         yield 1, top
+
+
+# Where a feed document names itself: JSON Feed's `title`, an RSS channel's `title`, ...
+FEED_NAME_KEYS = ("title", "feed", "source", "sitename", "site", "publication", "publisher")
+FEED_OBJECT_KEYS = ("channel", "feed", "source", "publisher")
+
+
+def feed_name(top: dict[str, Any]) -> str | None:
+    """The name a feed document gives itself, from the fields before its list of articles."""
+    by_norm = {normalise_name(k): v for k, v in top.items()}
+    for key in FEED_NAME_KEYS:
+        value = by_norm.get(key)
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+    for key in FEED_OBJECT_KEYS:
+        value = by_norm.get(key)
+        if isinstance(value, dict):
+            inner = {normalise_name(k): v for k, v in value.items()}
+            for name in ("title", "name"):
+                if isinstance(inner.get(name), str) and inner[name].strip():
+                    return " ".join(inner[name].split())
+    return None
 
 
 def _numbered(items: Iterator[Any]) -> Iterator[tuple[int, dict | ImportProblem]]:

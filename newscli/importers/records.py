@@ -12,17 +12,19 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from newscli.dates import parse_date
+from newscli.importers.markup import html_to_text, looks_like_html
 from newscli.importers.text import ParseProblem, title_from_body
 from newscli.models import Article
 
 # Article field <- the input names it is guessed from, best first. Names are compared without
 # case, `_`, `-` or spaces, so `pubDate`, `publish_date`, `publishedAt` and `Published At`
 # all count. Beyond the common names: JSON Feed (`content_text`, `date_published`),
-# news-please (`maintext`, `date_publish`, `source_domain`) and schema.org (`articleBody`).
+# news-please (`maintext`, `date_publish`, `source_domain`), schema.org (`articleBody`) and
+# RSS (`content:encoded`). HTML in a body or subtitle is read as text (see markup.py).
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline", "name"),
     "body": ("body", "text", "content", "article", "story", "full_text", "content_text",
-             "maintext", "article_body", "content_html"),
+             "maintext", "article_body", "content:encoded", "content_html"),
     "subtitle": ("subtitle", "standfirst", "summary", "description", "short_description", "dek"),
     "published": ("published", "date", "pubdate", "publish_date", "published_at", "datetime",
                   "timestamp", "date_published", "date_publish"),
@@ -105,6 +107,8 @@ class RecordMapper:
         self.first_keys: tuple[str, ...] = ()
         self.overrides_found: set[str] = set()
         self.format: str | None = None  # set by whoever reads the file with it
+        # The source of records that name none (a feed's own name), set by the reader.
+        self.default_source: str | None = None
 
     def mapping_for(self, keys: tuple[str, ...]) -> dict[str, str]:
         """{article field: input field}, guessed from the names, with overrides applied."""
@@ -155,11 +159,9 @@ class RecordMapper:
     def describe(self) -> dict[str, Any]:
         """The mapping of the first record, and the fields that went to `extra`."""
         mapping = self.first or {}
-        used = {c.lower().split(".")[0] for c in mapping.values()}
-        return {
-            "fields": dict(mapping),
-            "extra": [k for k in self.first_keys if k.lower() not in used],
-        }
+        keys = dict.fromkeys(self.first_keys)
+        used = {_top_key(keys, column) for column in mapping.values()}
+        return {"fields": dict(mapping), "extra": [k for k in self.first_keys if k not in used]}
 
     def article(self, record: Mapping[str, Any], *, body: str | None = None) -> Article:
         """The article a record holds, or ParseProblem. `body` is given by formats that hold
@@ -181,7 +183,10 @@ class RecordMapper:
         for key, value in record.items():
             if key not in used and value not in (None, "", [], {}):
                 extra[key] = _jsonable(value)
-        return _build(values, extra, body, list(record))
+        article = _build(values, extra, body, list(record))
+        if article.source is None:
+            article.source = self.default_source
+        return article
 
 
 def _top_key(record: Mapping[str, Any], column: str) -> str | None:
@@ -284,11 +289,19 @@ def _lossy(value: Any) -> bool:
     )
 
 
+def _from_html(text: str | None, field: str, extra: dict[str, Any]) -> str | None:
+    """Text as it is, or the text of HTML (the HTML kept in extra as `<field>_html`)."""
+    if text and looks_like_html(text):
+        extra[f"{field}_html"] = text
+        return html_to_text(text) or None
+    return text
+
+
 def _build(values: dict[str, Any], extra: dict[str, Any], body: str | None, keys: list[str]) -> Article:
     title = _one_line(values.get("title"))
-    subtitle = _text(values.get("subtitle"))
+    subtitle = _from_html(_text(values.get("subtitle")), "subtitle", extra)
     if body is None:
-        body = _text(values.get("body"))
+        body = _from_html(_text(values.get("body")), "body", extra)
     if not body and subtitle:
         # A summary is the only text there is: it is the body.
         body, subtitle = subtitle, None

@@ -5,6 +5,7 @@ footers, cookie banners and "most read" boxes. Imported only when a page is read
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -21,6 +22,27 @@ _PUBLISHED_META = (
     "pubdate", "publishdate", "dc.date.issued", "dcterms.created",
 )  # fmt: skip
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
+# What browsers and SingleFile write at the top of a saved page: where it came from, and when
+# SingleFile saved it (a JavaScript Date string: "Sat Dec 02 2023 16:45:10 GMT+0100 (...)").
+_SAVED_FROM = re.compile(rb"<!-- saved from url=\(\d+\)(\S+?) ?-->", re.IGNORECASE)
+_SINGLEFILE_URL = re.compile(rb"Page saved with SingleFile\s+url: (\S+)")
+_SINGLEFILE_DATE = re.compile(
+    rb"saved date: \w{3} (\w{3}) (\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT([+-])(\d{2})(\d{2})"
+)
+CAPTURE_HEAD = 4096
+
+
+def _capture(data: bytes) -> tuple[str | None, str | None]:
+    """The URL a page was saved from and (SingleFile) when it was saved, from its top."""
+    head = data[:CAPTURE_HEAD]
+    match = _SINGLEFILE_URL.search(head) or _SAVED_FROM.search(head)
+    url = match[1].decode("utf-8", errors="replace") if match else None
+    saved = None
+    date_match = _SINGLEFILE_DATE.search(head)
+    if date_match:
+        month, day, year, hh, mm, ss, sign, zh, zm = (g.decode() for g in date_match.groups())
+        saved = parse_date(f"{day} {month} {year} {hh}:{mm}:{ss} {sign}{zh}{zm}")
+    return url, saved
 
 
 def _meta_dates(tree) -> tuple[str | None, str | None]:
@@ -96,6 +118,9 @@ def parse_page(data: bytes) -> Article | None:
         )
         if value
     }
+    saved_url, saved_at = _capture(data)
+    if saved_url and document.url and saved_url != document.url:
+        extra["saved_from"] = saved_url
     body = _paragraphs(document.text)
     title = " ".join((document.title or "").split())
     if not title:
@@ -107,8 +132,9 @@ def parse_page(data: bytes) -> Article | None:
         subtitle=" ".join((document.description or "").split()) or None,
         body=body,
         published=published or None,
+        retrieved=saved_at,
         source=document.sitename or None,
-        url=document.url or None,
+        url=document.url or saved_url or None,
         authors=_names(document.author),
         tags=_dedupe([*(document.categories or []), *(document.tags or [])]),
         extra=extra,
