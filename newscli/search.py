@@ -181,10 +181,13 @@ def iter_search_articles(
         # Dates live in articles: the join is needed even without a filter.
         inner = _matches_sql(where or " AND 1", "a.seq AS seq, a.published AS published")
     page_sql = f"{inner} ORDER BY {_ORDER[sort].format(p='')} LIMIT ? OFFSET ?"
+    # Ranked pages carry their BM25 from the ranking: computing it again here would make
+    # FTS5 recount the articles of every phrase (its IDF), a second pass over the matches.
+    rank = "page.bm25_rank" if sort == "rank" else _BM25
     sql = (
         f"WITH page AS MATERIALIZED ({page_sql}) "
         "SELECT a.id, a.title, a.published, a.source, a.url, "
-        f"{_BM25} AS bm25_rank, "
+        f"{rank} AS bm25_rank, "
         f"snippet(articles_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet "
         "FROM page CROSS JOIN articles_fts ON articles_fts.rowid = page.seq "
         "JOIN articles a ON a.seq = page.seq "
@@ -273,8 +276,7 @@ def _page_rows(conn: sqlite3.Connection, expression: str, ranked) -> list[dict]:
     values = ", ".join("(?, ?, ?)" for _ in ranked)
     sql = (
         f"WITH page(seq, bm25_rank, place) AS (VALUES {values}) "
-        "SELECT a.id, a.title, a.published, a.source, a.url, "
-        f"{_BM25} AS bm25_rank, "
+        "SELECT a.id, a.title, a.published, a.source, a.url, page.bm25_rank, "
         f"snippet(articles_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet "
         "FROM page CROSS JOIN articles_fts ON articles_fts.rowid = page.seq "
         "JOIN articles a ON a.seq = page.seq "

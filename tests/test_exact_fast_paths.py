@@ -88,15 +88,16 @@ def test_ranking_in_two_parts_matches_naive_bm25(generated_db, monkeypatch):
     """The merged top 20 is the top 20 of the textbook query (bm25, then import order)."""
     conn = connect_readonly(generated_db)
     naive = [
-        r[0]
+        (r[0], search.score(r[1]))
         for r in conn.execute(
-            "SELECT a.id FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-            "WHERE articles_fts MATCH 'said' "
-            "ORDER BY bm25(articles_fts, 10.0, 5.0, 1.0), a.seq LIMIT 20"
+            "SELECT a.id, bm25(articles_fts, 10.0, 5.0, 1.0) AS s FROM articles_fts "
+            "JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH 'said' "
+            "ORDER BY s, a.seq LIMIT 20"
         )
     ]
-    _, split = _both(conn, monkeypatch, "said", limit=20)
-    assert [r["id"] for r in split] == naive
+    single, split = _both(conn, monkeypatch, "said", limit=20)
+    assert [(r["id"], r["score"]) for r in split] == naive
+    assert [(r["id"], r["score"]) for r in single] == naive
     # The shared text ties: equal scores, kept in import order.
     tied = [r for r in split if r["title"] == "same title"]
     assert len({r["score"] for r in tied}) <= 1 or len(tied) < 2
