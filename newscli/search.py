@@ -222,16 +222,31 @@ def _result(row: sqlite3.Row) -> dict:
 PARALLEL_MIN_ARTICLES = 50_000
 
 
+def _second_core_free() -> bool:
+    """Whether a second core is idle (1-minute load average below cores - 1): the second
+    half only runs in parallel then; on a busy machine it would just double the work."""
+    import os
+
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        return False
+    try:
+        return os.getloadavg()[0] <= cores - 1
+    except (AttributeError, OSError):  # no load average on this platform
+        return True
+
+
 def _rank_in_parts(
     conn: sqlite3.Connection, expression: str, where: str, params: list, k: int
 ) -> list[tuple[int, float]] | None:
     """The best `k` (seq, bm25) of the matches, ranked in two parts; None when ranking in
-    one part is as good (small archive, one core, no file to open a second connection on)."""
-    import os
-
-    if (os.cpu_count() or 1) < 2:
+    one part is as good (small archive, no idle core, no file for a second connection)."""
+    if not _second_core_free():
         return None
-    low, high = conn.execute("SELECT min(seq), max(seq) FROM articles").fetchone()
+    # Two subqueries: min() and max() in one SELECT would scan the whole table.
+    low, high = conn.execute(
+        "SELECT (SELECT min(seq) FROM articles), (SELECT max(seq) FROM articles)"
+    ).fetchone()
     if low is None or high - low + 1 < PARALLEL_MIN_ARTICLES:
         return None
     path = conn.execute("PRAGMA database_list").fetchone()[2]

@@ -68,10 +68,15 @@ QUERIES = [
 
 
 def _both(conn, monkeypatch, query, **kw):
+    monkeypatch.setattr(search, "_second_core_free", lambda: True)  # whatever the load
     monkeypatch.setattr(search, "PARALLEL_MIN_ARTICLES", 10**12)
     single = search_articles(conn, query, **kw)
     monkeypatch.setattr(search, "PARALLEL_MIN_ARTICLES", 1)
+    calls = []
+    ranked_in_parts = search._rank_in_parts
+    monkeypatch.setattr(search, "_rank_in_parts", lambda *a: calls.append(a) or ranked_in_parts(*a))
     split = search_articles(conn, query, **kw)
+    assert calls  # the two-part ranking did run
     return single, split
 
 
