@@ -256,7 +256,7 @@ _INSERT = (
 
 # Page cache for bulk loads, in KiB (negative cache_size): the id and date indexes take
 # random inserts, and SQLite's default 2 MB cache makes each one a read at 1M articles.
-BULK_CACHE_KIB = 48 * 1024
+BULK_CACHE_KIB = 32 * 1024
 
 
 @contextlib.contextmanager
