@@ -131,7 +131,9 @@ def _check_sqlite(conn: sqlite3.Connection, path: Path) -> int:
         version = _user_version(conn)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as e:
-        raise ArchiveError(f"{path}: not a newscli database ({e})") from None
+        if getattr(e, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+            raise ArchiveError(f"{path}: not a newscli database ({e})") from None
+        raise ArchiveError(f"cannot open {path}: {_why_not_written(path, e)}") from None
     if version > len(MIGRATIONS):
         raise ArchiveError(
             f"{path}: made by a newer version of newscli (schema {version}, this one knows "
@@ -146,6 +148,49 @@ def _missing(path: Path) -> ArchiveError:
     )
 
 
+def _folder_of(path: Path) -> Path:
+    return path.absolute().parent
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why the archive file at `path` (or its folder) cannot be written, or None if it can.
+
+    Asks the kernel rather than the permission bits, so a read-only mount or an immutable
+    file is seen even by root. SQLite also needs the folder, for its -wal and -shm files.
+    """
+    if path.exists():
+        try:
+            os.close(os.open(path, os.O_RDWR))
+        except OSError as e:
+            return f"the file is read-only ({e.strerror or e})"
+    folder = _folder_of(path)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"its folder {folder} is read-only (SQLite writes its -wal and -shm files there)"
+    return None
+
+
+def write_error(path: Path | str, e: sqlite3.Error) -> ArchiveError:
+    """SQLite failing to write, told in one line without SQLite's own words where we can."""
+    path = Path(path)
+    return ArchiveError(f"cannot write to {path}: {_why_not_written(path, e)}")
+
+
+def _why_not_written(path: Path, e: sqlite3.Error) -> str:
+    name = getattr(e, "sqlite_errorname", "") or ""
+    if name == "SQLITE_FULL":
+        return "the disk is full"
+    if name.startswith("SQLITE_IOERR"):
+        return "disk I/O error (is the disk full or gone?)"
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
+        return read_only_reason(path) or str(e)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return (
+            f"another program kept it locked for {BUSY_TIMEOUT_MS / 1000:g} s; try again when "
+            "it is done"
+        )
+    return str(e)
+
+
 def open_archive(path: Path, *, create: bool = False) -> sqlite_utils.Database:
     """Open (and, if `create`, make) the archive for writing, migrated to the current schema."""
     import sqlite_utils
@@ -157,21 +202,35 @@ def open_archive(path: Path, *, create: bool = False) -> sqlite_utils.Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise ArchiveError(f"cannot create {path.parent}: {e.strerror or e}") from None
+        if not os.access(_folder_of(path), os.W_OK | os.X_OK):
+            raise ArchiveError(f"cannot create {path}: the folder {_folder_of(path)} is read-only")
     elif path.is_dir():
         raise ArchiveError(f"{path}: is a folder, not a database file")
+    elif not path.is_file():
+        raise ArchiveError(f"{path}: not a regular file (a device, pipe or socket)")
+    elif why := read_only_reason(path):
+        raise ArchiveError(f"cannot write to {path}: {why}")
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as e:
         raise ArchiveError(f"cannot open {path}: {e}") from None
-    version = _check_sqlite(conn, path)
-    if version and not _is_newscli(conn):
+    # One read snapshot for these checks: another import may be creating this very file,
+    # and its first migration committing between two reads would look like foreign tables.
+    conn.execute("BEGIN")
+    try:
+        version = _check_sqlite(conn, path)
+        newscli_tables, any_tables = _is_newscli(conn), _has_tables(conn)
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    if version and not newscli_tables:
         raise ArchiveError(f"{path}: not a newscli database (no articles table)")
-    if version == 0 and _has_tables(conn):
+    if version == 0 and any_tables:
         raise ArchiveError(f"{path}: not a newscli database (it holds other tables)")
     db = sqlite_utils.Database(conn)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if version == 0 and not _has_tables(conn):
+        if version == 0 and not any_tables:
             # Only a new, empty file can take it (WAL fixes it): see PAGE_SIZE.
             conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -179,12 +238,19 @@ def open_archive(path: Path, *, create: bool = False) -> sqlite_utils.Database:
         conn.execute("PRAGMA synchronous = NORMAL")
         migrate(db)
     except sqlite3.OperationalError as e:
-        raise ArchiveError(f"cannot write to {path}: {e}") from None
+        conn.close()
+        raise write_error(path, e) from None
     return db
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    # Our own bookkeeping table alone is what an import killed while creating the file leaves.
+    return (
+        conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE tbl_name != '_newscli_migrations'"
+        ).fetchone()[0]
+        > 0
+    )
 
 
 def _is_newscli(conn: sqlite3.Connection) -> bool:
@@ -198,21 +264,27 @@ def _is_newscli(conn: sqlite3.Connection) -> bool:
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this file has not had yet; return their names."""
     conn = db.conn
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS _newscli_migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
-    )
-    done = {row[0] for row in conn.execute("SELECT name FROM _newscli_migrations")}
+    if _user_version(conn) >= len(MIGRATIONS):
+        return []
     applied = []
     for name, fn in MIGRATIONS:
-        if name in done:
-            continue
+        # Each migration reads what is done inside its own write transaction: another
+        # process (a second import started at the same moment) may have just applied it.
         conn.execute("BEGIN IMMEDIATE")
         try:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS _newscli_migrations "
+                "(name TEXT PRIMARY KEY, applied_at TEXT)"
+            )
+            done = {row[0] for row in conn.execute("SELECT name FROM _newscli_migrations")}
+            if name in done:
+                conn.execute("COMMIT")
+                continue
             fn(db)
             conn.execute(
                 "INSERT INTO _newscli_migrations VALUES (?, datetime('now'))", (name,)
             )
-            conn.execute(f"PRAGMA user_version = {len(done) + len(applied) + 1}")
+            conn.execute(f"PRAGMA user_version = {len(done) + 1}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -227,8 +299,9 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         raise _missing(path)
     if path.is_dir():
         raise ArchiveError(f"{path}: is a folder, not a database file")
+    read_only = read_only_reason(path)
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = _connect_read_only(path) if read_only else _connect(path)
     except sqlite3.Error as e:
         raise ArchiveError(f"cannot open {path}: {e}") from None
     version = _check_sqlite(conn, path)
@@ -236,12 +309,41 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         raise ArchiveError(f"{path}: not a newscli database (no articles table)")
     if version < len(MIGRATIONS):
         conn.close()
+        if read_only:
+            raise ArchiveError(
+                f"{path}: made by an older newscli and needs upgrading, but {read_only}"
+            )
         # An older file: bring it up to date once, then read.
         open_archive(path).conn.close()
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = _connect(path)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """Reading an archive we may not write (a read-only copy, mount or folder).
+
+    `mode=ro` still sees another process's writes, but needs the -shm file of a WAL database
+    to exist or be creatable; where it cannot be, `immutable=1` reads the file as it is (an
+    archive closed cleanly has everything in the file itself).
+    """
+    from urllib.parse import quote
+
+    uri = "file:" + quote(str(path.absolute()), safe="/")
+    conn = sqlite3.connect(
+        uri + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+    )
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.DatabaseError:
+        conn.close()
+    return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None)
 
 
 ARTICLE_COLUMNS = (
@@ -280,7 +382,10 @@ def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]
     from the new rows rather than by the per-row trigger, which is dropped and re-made
     inside the same transaction, so no other connection ever sees the table without it.
     """
-    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # waits up to BUSY_TIMEOUT_MS for another writer
+    except sqlite3.OperationalError as e:
+        raise write_error(conn.execute("PRAGMA database_list").fetchone()[2], e) from None
     try:
         before = conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
         conn.execute("DROP TRIGGER IF EXISTS articles_ai")
@@ -295,8 +400,13 @@ def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]
         ).fetchone()[0]
         conn.execute(FTS_TRIGGERS["articles_ai"])
         conn.execute("COMMIT")
-    except BaseException:
+    except BaseException as e:
         if conn.in_transaction:
-            conn.execute("ROLLBACK")
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # SQLite already rolled back (a full disk can do that)
+        if isinstance(e, sqlite3.OperationalError):
+            raise write_error(conn.execute("PRAGMA database_list").fetchone()[2], e) from None
         raise
     return inserted, undated

@@ -21,7 +21,9 @@ class CliError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        from newscli.render import one_line_message
+
+        click.echo(f"error: {one_line_message(self.format_message())}", err=True)
 
 
 class NewscliGroup(click.Group):
@@ -50,6 +52,11 @@ class NewscliGroup(click.Group):
                     raise CliError(str(e), *((e.exit_code,) if own_code else ())) from None
             sqlite3 = sys.modules.get("sqlite3")
             if sqlite3 is not None and isinstance(e, sqlite3.Error):
+                if getattr(e, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                    where = _db_path(ctx) if ctx.obj else "the archive"
+                    raise CliError(
+                        f"{where}: another program kept it locked; try again when it is done"
+                    ) from None
                 raise CliError(f"database error: {e}") from None
             raise
 
@@ -192,8 +199,11 @@ def import_(
 
     db = open_archive(_db_path(ctx), create=True)
 
+    from newscli.render import one_line_message
+
     def on_problem(problem) -> None:
-        click.echo(f"error: {problem}", err=True)
+        # File names can hold escape sequences: shown visibly, never sent to the terminal.
+        click.echo(f"error: {one_line_message(str(problem))}", err=True)
 
     progress = None
     if not quiet and sys.stderr.isatty():
@@ -331,9 +341,9 @@ def filter_options(fn):
 @filter_options
 @click.option("--sort", type=click.Choice(["rank", "newest", "oldest"]), default="rank",
               show_default=True, help="Best match first, or by publication date.")
-@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, metavar="N",
               help="At most N results (0: all).")
-@click.option("--offset", type=click.IntRange(min=0), default=0,
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="N",
               help="Skip the first N results (the next page: --offset 20).")
 @click.option("--count", "count_only", is_flag=True, help="Print only the number of matches.")
 @click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
@@ -345,7 +355,7 @@ def search(ctx: click.Context, query, since, until, sources, tags, sort, limit, 
 
     \b
     Query language (AND, OR and NOT in upper case):
-      kharkiv withdraw        both words (stemmed: also withdrawing, withdrew is not)
+      kharkiv withdraw        both words (withdraw also finds withdrawing)
       "russian forces"        the exact phrase
       kyiv OR kiev            either word
       kharkiv -crimea         without crimea (also: NOT crimea)

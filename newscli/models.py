@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -39,6 +40,15 @@ def count_words(text: str) -> int:
     return flat.count(" ") + 1 if flat else 0
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def storable_text(text: str) -> str:
+    """Text that UTF-8, and so SQLite, can hold: a lone surrogate (what a JSON `\\ud800`
+    escape or a YAML one decodes to) becomes U+FFFD."""
+    return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
+
+
 def normalise_for_id(text: str | None) -> str:
     """Fold the differences that do not make a different article (case, spacing, Unicode form)."""
     if not text:
@@ -71,6 +81,12 @@ class Article:
     id: str = ""
 
     def __post_init__(self) -> None:
+        for name in ("title", "body", "subtitle", "published", "retrieved", "source", "url", "path"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, storable_text(value))
+        self.authors = [storable_text(a) if isinstance(a, str) else a for a in self.authors]
+        self.tags = [storable_text(t) if isinstance(t, str) else t for t in self.tags]
         if not self.id:
             self.id = make_article_id(self.title, self.published, self.body)
 

@@ -41,6 +41,16 @@ def clean(text: str | None, *, one_line: bool = False) -> str:
     return text
 
 
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line_message(text: str) -> str:
+    """A message for stderr that may quote what the user gave (a file name, a query): its
+    control, escape and bidi characters are written visibly (\\x1b, \\u202e), so it stays one
+    line, cannot drive the terminal, and still says which input was meant."""
+    return _NOT_ONE_LINE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def make_console(*, stderr: bool = False, no_color: bool = False, width: int | None = None):
     from rich.console import Console
 

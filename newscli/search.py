@@ -6,7 +6,8 @@ it compares results of one query, not of different queries.
 
 A search is two steps in one statement: the matches are filtered, ordered and cut to the
 requested page first, and only the rows of that page get a snippet, so a word found in
-100,000 articles costs one ranking pass, not 100,000 snippets.
+100,000 articles costs one ranking pass, not 100,000 snippets. A query matching many
+articles meets its filters and date order through the date index (see choose_plan).
 """
 
 from __future__ import annotations
@@ -61,13 +62,26 @@ def check_raw_expression(conn: sqlite3.Connection, expression: str) -> None:
         raise QueryError(f"invalid FTS5 query: {reason}") from None
 
 
+SQLITE_MAX_INT = 2**63 - 1
+
+
 def _day_after(iso: str) -> str:
-    return (date.fromisoformat(iso[:10]) + timedelta(days=1)).isoformat()
+    day = date.fromisoformat(iso[:10])
+    if day == date.max:  # no day after 9999-12-31: a bound above any time on it instead
+        return day.isoformat() + "\uffff"
+    return (day + timedelta(days=1)).isoformat()
 
 
-def filter_sql(
-    *, since=None, until=None, source=None, tag=None, table: str = "a"
-) -> tuple[str, list]:
+def source_names(conn: sqlite3.Connection, source) -> list[str]:
+    """The source names stored in the archive that equal `source` (one name or several)
+    in any case, so that the filter can use the source index with exact names."""
+    wanted = {name.casefold() for name in ([source] if isinstance(source, str) else source)}
+    rows = conn.execute("SELECT DISTINCT source FROM articles WHERE source IS NOT NULL")
+    return [name for (name,) in rows if name.casefold() in wanted]
+
+
+def filter_sql(conn: sqlite3.Connection, *, since=None, until=None, source=None, tag=None,
+               table: str = "a") -> tuple[str, list]:  # fmt: skip
     """SQL conditions (each starting with ' AND ') and their bound parameters for the
     filters shared by search and timeline.
 
@@ -89,12 +103,12 @@ def filter_sql(
         else:
             sql.append(f" AND {table}.published <= ?")
             params.append(until)
+    if source is not None and not isinstance(source, str) and not source:
+        source = None
     if source is not None:
-        names = [source] if isinstance(source, str) else list(source)
-        if names:
-            marks = ", ".join("?" * len(names))
-            sql.append(f" AND {table}.source COLLATE NOCASE IN ({marks})")
-            params.extend(names)
+        names = source_names(conn, source)
+        sql.append(f" AND {table}.source IN ({', '.join('?' * len(names))})")
+        params.extend(names)
     if tag is not None:
         for name in [tag] if isinstance(tag, str) else list(tag):
             # NOCASE folds ASCII only: the usual casings of other letters are listed too.
@@ -110,14 +124,71 @@ def filter_sql(
     return "".join(sql), params
 
 
-def _matches_sql(where: str, columns: str) -> str:
-    """Matching rows of articles_fts, joined to articles only when a filter needs it."""
-    if where:
+# How matches meet the filters. With few matches, each is looked up in `articles` ("join").
+# With many, that costs a row read per match (the row holds the body), so the date index is
+# scanned instead and each entry is checked against the set of matching rowids ("scan"):
+# for `--sort newest` that stops after one page. SCAN_FRACTION of the archive is the switch.
+SCAN_FRACTION = 0.02
+
+
+def choose_plan(conn: sqlite3.Connection, expression: str) -> str:
+    """'scan' when `expression` matches more than SCAN_FRACTION of the articles, else 'join'."""
+    total = conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+    if total == 0:
+        return "join"
+    # A count over the index alone; capped, so that it never reads more than needed.
+    cap = int(total * SCAN_FRACTION) + 1
+    matches = conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
+        (expression, cap),
+    ).fetchone()[0]
+    return "scan" if matches >= cap else "join"
+
+
+_MATCHING_ROWIDS = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+
+
+def _matches_sql(where: str, columns: str, plan: str = "join") -> str:
+    """Matching rows of articles_fts, filtered by `where` on articles `a`."""
+    if not where:
+        return f"SELECT {columns} FROM articles_fts WHERE articles_fts MATCH ?"
+    if plan == "scan":
+        # The FTS match drives; `+` keeps SQLite from running it once per candidate, which
+        # come from the index. Parameters stay in the order (expression, *filter params).
         return (
+            f"SELECT {columns} FROM articles_fts WHERE articles_fts MATCH ? "
+            f"AND +articles_fts.rowid IN (SELECT a.seq FROM articles a WHERE 1{where})"
+        )
+    return (
+        f"SELECT {columns} FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+        f"WHERE articles_fts MATCH ?{where}"
+    )
+
+
+def _dated_page_sql(sort: str, where: str, plan: str) -> tuple[str, int]:
+    """SQL for one page by date (seq, published), and how many times it binds the
+    expression and filter parameters."""
+    columns = "a.seq AS seq, a.published AS published"
+    if plan == "join":
+        inner = (
             f"SELECT {columns} FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
             f"WHERE articles_fts MATCH ?{where}"
         )
-    return f"SELECT {columns} FROM articles_fts WHERE articles_fts MATCH ?"
+        return f"{inner} ORDER BY {_ORDER[sort].format(p='')} LIMIT ? OFFSET ?", 1
+    scan = (
+        f"SELECT {columns} FROM articles a INDEXED BY idx_articles_published "
+        f"WHERE +a.seq IN ({_MATCHING_ROWIDS}){where}"
+    )
+    if sort == "newest":  # the index read backwards; undated (NULL) entries come last
+        return f"{scan} ORDER BY a.published DESC, a.seq DESC LIMIT ? OFFSET ?", 1
+    # Oldest: the dated entries in index order, then the undated ones.
+    return (
+        f"SELECT seq, published FROM ({scan} AND a.published IS NOT NULL "
+        "ORDER BY a.published, a.seq) "
+        f"UNION ALL SELECT seq, published FROM ({scan} AND a.published IS NULL ORDER BY a.seq) "
+        "LIMIT ? OFFSET ?",
+        2,
+    )
 
 
 def search_articles(
@@ -132,12 +203,13 @@ def search_articles(
     limit: int | None = 20,
     offset: int = 0,
     raw: bool = False,
+    plan: str | None = None,
 ) -> list[dict]:
     """One page of the articles matching `query`, as dicts with RESULT_COLUMNS (see
     iter_search_articles)."""
     return list(
         iter_search_articles(conn, query, since=since, until=until, source=source, tag=tag,
-                             sort=sort, limit=limit, offset=offset, raw=raw)  # fmt: skip
+                             sort=sort, limit=limit, offset=offset, raw=raw, plan=plan)  # fmt: skip
     )
 
 
@@ -153,6 +225,7 @@ def iter_search_articles(
     limit: int | None = 20,
     offset: int = 0,
     raw: bool = False,
+    plan: str | None = None,
 ) -> Iterator[dict]:
     """The articles matching `query`, one page, as dicts with RESULT_COLUMNS, as SQLite
     gives them (so that `--limit 0 --format jsonl` starts writing at once).
@@ -160,41 +233,43 @@ def iter_search_articles(
     `sort` is 'rank' (best first), 'newest' or 'oldest' (undated articles last); ties are
     broken by import order so pages never overlap. `limit=None` or 0 means no limit.
     The snippet keeps the article's text as stored, one line, matched terms between
-    MARK_START and MARK_END. Raises QueryError for a query that cannot be searched.
+    MARK_START and MARK_END. `plan` ('join' or 'scan') overrides choose_plan.
+    Raises QueryError for a query that cannot be searched.
     """
     if sort not in _ORDER:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     expression = match_expression(query, raw=raw)
     if raw:
         check_raw_expression(conn, expression)
-    where, params = filter_sql(since=since, until=until, source=source, tag=tag)
-    page = -1 if not limit else int(limit)
-    offset = max(0, int(offset))
-    if sort == "rank" and page > 0:
-        ranked = _rank_in_parts(conn, expression, where, params, page + offset)
+    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
+    plan = plan or (choose_plan(conn, expression) if where or sort != "rank" else "join")
+    binds = 1
+    page = -1 if not limit else min(int(limit), SQLITE_MAX_INT)
+    offset = min(max(0, int(offset)), SQLITE_MAX_INT)
+    if sort == "rank" and 0 < page <= SQLITE_MAX_INT - offset:
+        ranked = _rank_in_parts(conn, expression, where, params, page + offset, plan)
         if ranked is not None:
             yield from _page_rows(conn, expression, ranked[offset : offset + page])
             return
     if sort == "rank":
-        inner = _matches_sql(where, f"articles_fts.rowid AS seq, {_BM25} AS bm25_rank")
+        inner = _matches_sql(where, f"articles_fts.rowid AS seq, {_BM25} AS bm25_rank", plan)
+        page_sql = f"{inner} ORDER BY {_ORDER[sort].format(p='')} LIMIT ? OFFSET ?"
     else:
-        # Dates live in articles: the join is needed even without a filter.
-        inner = _matches_sql(where or " AND 1", "a.seq AS seq, a.published AS published")
-    page_sql = f"{inner} ORDER BY {_ORDER[sort].format(p='')} LIMIT ? OFFSET ?"
-    # Ranked pages carry their BM25 from the ranking: computing it again here would make
-    # FTS5 recount the articles of every phrase (its IDF), a second pass over the matches.
-    rank = "page.bm25_rank" if sort == "rank" else _BM25
+        page_sql, binds = _dated_page_sql(sort, where, plan)
+    # bm25() in the second step would recount the whole index for each row (FTS5 forgets
+    # its statistics between rowid lookups), so the rank sort reuses the first step's value.
     sql = (
         f"WITH page AS MATERIALIZED ({page_sql}) "
         "SELECT a.id, a.title, a.published, a.source, a.url, "
-        f"{rank} AS bm25_rank, "
+        f"{'page.bm25_rank' if sort == 'rank' else _BM25} AS bm25_rank, "
         f"snippet(articles_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet "
         "FROM page CROSS JOIN articles_fts ON articles_fts.rowid = page.seq "
         "JOIN articles a ON a.seq = page.seq "
         "WHERE articles_fts MATCH ? "
         f"ORDER BY {_ORDER[sort].format(p='page.')}"
     )
-    bound = [expression, *params, page, offset, MARK_START, MARK_END, expression]
+    # SQLite integers stop at 2**63 - 1; a larger --limit or --offset means "no end".
+    bound = [*[expression, *params] * binds, page, offset, MARK_START, MARK_END, expression]
     for row in conn.execute(sql, bound):
         yield _result(row)
 
@@ -237,7 +312,8 @@ def _second_core_free() -> bool:
 
 
 def _rank_in_parts(
-    conn: sqlite3.Connection, expression: str, where: str, params: list, k: int
+    conn: sqlite3.Connection, expression: str, where: str, params: list, k: int,
+    plan: str = "join",
 ) -> list[tuple[int, float]] | None:
     """The best `k` (seq, bm25) of the matches, ranked in two parts; None when ranking in
     one part is as good (small archive, no idle core, no file for a second connection)."""
@@ -256,7 +332,7 @@ def _rank_in_parts(
     from pathlib import Path
 
     sql = (
-        _matches_sql(where, f"articles_fts.rowid AS seq, {_BM25} AS bm25_rank")
+        _matches_sql(where, f"articles_fts.rowid AS seq, {_BM25} AS bm25_rank", plan)
         + " AND articles_fts.rowid BETWEEN ? AND ? ORDER BY bm25_rank, seq LIMIT ?"
     )
     middle = (low + high) // 2
@@ -302,21 +378,15 @@ def _page_rows(conn: sqlite3.Connection, expression: str, ranked) -> list[dict]:
 
 
 def count_matches(
-    conn: sqlite3.Connection,
-    query: str,
-    *,
-    since=None,
-    until=None,
-    source=None,
-    tag=None,
+    conn: sqlite3.Connection, query: str, *, since=None, until=None, source=None, tag=None,
     raw=False,
 ) -> int:
     """How many articles match `query` with these filters (the same ones as search_articles)."""
     expression = match_expression(query, raw=raw)
     if raw:
         check_raw_expression(conn, expression)
-    where, params = filter_sql(since=since, until=until, source=source, tag=tag)
-    sql = _matches_sql(where, "count(*)")
+    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
+    sql = _matches_sql(where, "count(*)", choose_plan(conn, expression) if where else "join")
     return conn.execute(sql, [expression, *params]).fetchone()[0]
 
 

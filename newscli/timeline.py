@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from newscli.search import check_raw_expression, filter_sql, match_expression
+from newscli.search import check_raw_expression, choose_plan, filter_sql, match_expression
 
 PERIODS = ("day", "week", "month", "year")
 MAX_ROWS = 60  # the most rows an automatically chosen period gives, if it can
@@ -54,14 +54,18 @@ def period_start(day: date, by: str) -> date:
     return day.replace(month=1, day=1)
 
 
-def next_period(start: date, by: str) -> date:
-    if by == "day":
-        return start + timedelta(days=1)
-    if by == "week":
-        return start + timedelta(days=7)
-    if by == "month":
-        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return date(start.year + 1, 1, 1)
+def next_period(start: date, by: str) -> date | None:
+    """The first day of the period after the one starting on `start`; None after 9999."""
+    try:
+        if by == "day":
+            return start + timedelta(days=1)
+        if by == "week":
+            return start + timedelta(days=7)
+        if by == "month":
+            return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return date(start.year + 1, 1, 1)
+    except (OverflowError, ValueError):  # past date.max: the last period there is
+        return None
 
 
 def period_label(start: date, by: str) -> str:
@@ -70,10 +74,10 @@ def period_label(start: date, by: str) -> str:
         return start.isoformat()
     if by == "week":
         year, week, _ = start.isocalendar()
-        return f"{year}-W{week:02d}"
+        return f"{year:04d}-W{week:02d}"
     if by == "month":
         return start.isoformat()[:7]
-    return str(start.year)
+    return f"{start.year:04d}"  # ISO 8601: four digits, as in 0001-01-01
 
 
 def count_periods(first: date, last: date, by: str) -> int:
@@ -104,13 +108,23 @@ def _day(text: str | None) -> date | None:
 # --- counting ------------------------------------------------------------------------------
 
 
-def _matching(query: str | None, raw: bool, conn, where: str) -> tuple[str, list]:
-    """FROM/WHERE of the matching articles (all of them without a query) as `a`."""
+def _matching(query: str | None, raw: bool, conn, where: str, plan: str | None = None
+              ) -> tuple[str, list]:  # fmt: skip
+    """FROM/WHERE of the matching articles (all of them without a query) as `a`.
+
+    `plan` 'scan' reads the date index and checks each entry against the matching rowids,
+    'join' reads the row of each match (see search.choose_plan); None chooses."""
     if query is None:
         return f"FROM articles a WHERE 1{where}", []
     expression = match_expression(query, raw=raw)
     if raw:
         check_raw_expression(conn, expression)
+    if (plan or choose_plan(conn, expression)) == "scan":
+        return (
+            "FROM articles a INDEXED BY idx_articles_published "
+            f"WHERE +a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?){where}",
+            [expression],
+        )
     return (
         "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
         f"WHERE articles_fts MATCH ?{where}",
@@ -128,6 +142,7 @@ def build_timeline(
     source=None,
     tag=None,
     raw: bool = False,
+    plan: str | None = None,
 ) -> Timeline:
     """Counts of the articles matching `query` (all articles if None) per period.
 
@@ -137,8 +152,8 @@ def build_timeline(
     """
     if by is not None and by not in PERIODS:
         raise ValueError(f"by must be one of {', '.join(PERIODS)}")
-    where, params = filter_sql(since=since, until=until, source=source, tag=tag)
-    from_where, match_params = _matching(query, raw, conn, where)
+    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
+    from_where, match_params = _matching(query, raw, conn, where, plan)
     per_day: dict[date, int] = {}
     undated = 0
     sql = f"SELECT substr(a.published, 1, 10) AS day, count(*) {from_where} GROUP BY day"
@@ -176,13 +191,13 @@ def build_timeline(
         totals[start] = totals.get(start, 0) + n
     periods = []
     start = period_start(first, by)
-    while start <= last:
+    while start is not None and start <= last:
         following = next_period(start, by)
         periods.append(
             {
                 "period": period_label(start, by),
                 "start": start.isoformat(),
-                "end": (following - timedelta(days=1)).isoformat(),
+                "end": (following - timedelta(days=1) if following else date.max).isoformat(),
                 "count": totals.get(start, 0),
             }
         )
@@ -209,8 +224,8 @@ def list_articles(
 ) -> tuple[str, list[dict]]:
     """The matching articles in publication order, each with the `period` it falls in
     (None for undated ones, which come last); returns (by, articles)."""
-    where, params = filter_sql(since=since, until=until, source=source, tag=tag)
-    from_where, match_params = _matching(query, raw, conn, where)
+    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
+    from_where, match_params = _matching(query, raw, conn, where, "join")
     sql = (
         "SELECT a.published, a.id, a.title, a.source, a.url "
         f"{from_where} ORDER BY a.published IS NULL, a.published, a.seq"

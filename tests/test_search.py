@@ -457,3 +457,72 @@ def test_ids_pipe_into_show(search_db):
     assert [a["id"] for a in json.loads(shown.stdout)] == found_ids
     none = run_installed("--db", search_db, "search", "zanzibar", "--json")
     assert (none.returncode, none.stdout) == (1, b"[]\n")
+
+
+# --- both query plans give the same answers ------------------------------------------------
+
+
+@pytest.mark.parametrize("sort", ["rank", "newest", "oldest"])
+@pytest.mark.parametrize(
+    "query,filters",
+    [
+        ("kharkiv", {}),
+        ("the", {}),  # most articles, undated ones too
+        ("cafe", {}),
+        ("the", {"since": "2021-01-01", "until": "2022-09-11"}),
+        ("the", {"source": ["bbc", "REUTERS"]}),
+        ("kharkiv", {"source": "bbc", "until": "2023-12-31"}),
+        ("zanzibar", {"since": "2020-01-01"}),
+    ],
+)
+def test_join_and_scan_plans_agree(search_db, query, filters, sort):
+    conn = connect_readonly(search_db)
+    pages = {}
+    for plan in ("join", "scan"):
+        full = search_articles(conn, query, sort=sort, limit=0, plan=plan, **filters)
+        paged = [r for offset in range(0, 16, 3)
+                 for r in search_articles(conn, query, sort=sort, limit=3, offset=offset,
+                                          plan=plan, **filters)]  # fmt: skip
+        assert [r["id"] for r in paged] == [r["id"] for r in full]
+        pages[plan] = full
+    assert pages["join"] == pages["scan"]
+
+
+def test_the_plan_follows_the_share_of_matching_articles(search_db, monkeypatch):
+    from newscli import search as search_module
+
+    conn = connect_readonly(search_db)
+    assert search_module.choose_plan(conn, '"the"') == "scan"  # 14 of 16 articles
+    assert search_module.choose_plan(conn, '"izium"') == "scan"  # 1 of 16 is above 2%
+    monkeypatch.setattr(search_module, "SCAN_FRACTION", 0.5)
+    assert search_module.choose_plan(conn, '"izium"') == "join"
+    assert search_module.choose_plan(conn, '"the"') == "scan"
+
+
+# --- any text a user can type ----------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TYPED = st.lists(
+    st.one_of(
+        st.sampled_from(['"', "(", ")", "-", "*", ":", " ", "AND", "OR", "NOT", "NEAR", "title:",
+                         "body:", "kharkiv", "the", "café"]),
+        st.text(max_size=3),
+    ),
+    max_size=12,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(text=_TYPED, raw=st.booleans(), sort=st.sampled_from(["rank", "newest", "oldest"]))
+def test_any_query_gives_results_or_a_query_error(search_db, text, raw, sort):
+    conn = connect_readonly(search_db)
+    try:
+        results = search_articles(conn, text, raw=raw, sort=sort, since="2000", limit=5)
+        count = count_matches(conn, text, raw=raw, since="2000")
+    except QueryError as e:
+        assert "\n" not in str(e) and str(e)
+    else:
+        assert len(results) == min(count, 5)

@@ -401,3 +401,16 @@ def test_timeline_json_does_not_load_rich(timeline_db):
                            "kharkiv", "--json"], capture_output=True, text=True, timeout=60)  # fmt: skip
     assert done.stderr.splitlines()[-1] == ""
     assert sum(p["count"] for p in json.loads(done.stdout)) == 4
+
+
+@pytest.mark.parametrize(
+    "query,options",
+    [("the", {"by": "month"}), ("kharkiv", {"by": "week", "source": "BBC"}),
+     ("the", {"since": "2021-01-01", "until": "2022-12-31"}), ("cafe", {"by": "year"})],
+)  # fmt: skip
+def test_join_and_scan_plans_count_the_same(timeline_db, query, options):
+    conn = connect_readonly(timeline_db)
+    join = build_timeline(conn, query, plan="join", **options)
+    scan = build_timeline(conn, query, plan="scan", **options)
+    assert (join.periods, join.undated) == (scan.periods, scan.undated)
+    assert join.total > 0

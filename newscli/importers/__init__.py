@@ -8,25 +8,28 @@ import functools
 import glob
 import json
 import os
+import signal
 import sys
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from newscli.archive import bulk_load, insert_batch
+from newscli.archive import ArchiveError, bulk_load, insert_batch
 from newscli.importers.csvfile import read_csv, read_tsv
 from newscli.importers.frontmatter import has_front_matter, read_markdown
 from newscli.importers.jsonfile import is_json_lines, read_json
 from newscli.importers.jsonl import read_jsonl
-from newscli.importers.problems import ImportProblem
+from newscli.importers.problems import ImportProblem, path_text
 from newscli.importers.records import RecordMapper
 from newscli.importers.streams import UTF8_BOM, peek, ungzip
 from newscli.importers.text import ParseProblem, decode_text, parse_text_article
 from newscli.importers.webpage import read_html
-from newscli.models import Article
+from newscli.models import Article, storable_text
 
 __all__ = ["READERS", "ImportProblem", "ImportSummary", "detect_format", "import_paths", "read_path"]
 
@@ -73,11 +76,21 @@ class ImportSummary:
 Reader = Callable[..., Iterator["Article | ImportProblem"]]
 
 
+# One text file is one article: far more than any article (a long feature is ~100 kB) is
+# a log, a dump or a book, and would only fill the archive and memory.
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+
+
 def read_text_file(
     stream: BinaryIO, path: str, mapper: RecordMapper | None = None
 ) -> Iterator[Article | ImportProblem]:
+    data = stream.read(MAX_TEXT_BYTES + 1)
+    if len(data) > MAX_TEXT_BYTES:
+        limit = MAX_TEXT_BYTES // (1024 * 1024)
+        yield ImportProblem(path, None, f"too large for one article (over {limit} MB)")
+        return
     try:
-        yield parse_text_article(decode_text(stream.read()), path)
+        yield parse_text_article(decode_text(data), path)
     except ParseProblem as e:
         yield ImportProblem(path, e.line, e.reason)
 
@@ -177,8 +190,15 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | ImportProblem]:
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not _is_hidden(d))
                 for name in sorted(files):
-                    if not _is_hidden(name) and is_importable(Path(name)):
-                        yield os.path.join(root, name)
+                    if _is_hidden(name) or not is_importable(Path(name)):
+                        continue
+                    full = os.path.join(root, name)  # as str(Path(root) / name), faster
+                    if os.path.isfile(full) or not os.path.exists(full):
+                        yield full  # a broken link is reported on open
+                    else:  # reading a pipe found in a folder would wait forever
+                        yield ImportProblem(
+                            full, None, "not a regular file (a pipe, socket or device)"
+                        )
         elif path.exists() or path.is_symlink():
             yield given
         else:
@@ -224,7 +244,7 @@ def read_path(
                 stored_path = None
             else:
                 stream = ungzip(stack.enter_context(open(path, "rb")))
-                stored_path = resolved_path(path)
+                stored_path = path_text(resolved_path(path))
             if fmt is None:
                 head, stream = peek(stream, SNIFF_BYTES)
                 fmt = detect_format(path, head)
@@ -254,7 +274,7 @@ def _row(article: Article, source: str | None, imported_at: str) -> tuple:
         article.words,
         imported_at,
         json.dumps(article.tags, ensure_ascii=False),
-        json.dumps(article.extra, ensure_ascii=False),
+        storable_text(json.dumps(article.extra, ensure_ascii=False)),
     )
 
 
@@ -291,24 +311,41 @@ class ImportWorkerError(RuntimeError):
 
 def _produce(queue, paths: list[str], fmt, source, imported_at, overrides) -> None:
     """Body of the parsing process: put chunks of events, then None (or a failure text)."""
+    import queue as queues
     import signal
     import traceback
 
     # Ctrl-C goes to the whole process group: the writer stops this process itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Nothing is printed from here; letting go of the writer's stdout/stderr means whoever
+    # reads them sees their end when the writer ends, even if it was killed.
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    writer = os.getppid()
+
+    def put(item) -> None:
+        while True:
+            try:
+                queue.put(item, timeout=0.5)
+                return
+            except queues.Full:
+                if os.getppid() != writer:  # the writer was killed: nobody will read
+                    os._exit(1)
+
     try:
         chunk: list[Event] = []
         for event in _events(paths, fmt, source, imported_at, overrides):
             chunk.append(event)
             if len(chunk) >= CHUNK_EVENTS:
-                queue.put(chunk)
+                put(chunk)
                 chunk = []
         if chunk:
-            queue.put(chunk)
-        queue.put(None)
+            put(chunk)
+        put(None)
     except BaseException as e:
         where = traceback.extract_tb(e.__traceback__)[-1]
-        queue.put(f"{type(e).__name__}: {e} (at {where.filename}:{where.lineno})")
+        put(f"{type(e).__name__}: {e} (at {where.filename}:{where.lineno})")
 
 
 def _events_from_child(
@@ -353,6 +390,31 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
 
 
+@contextmanager
+def _ctrl_c_after_batch() -> Iterator[None]:
+    """Hold back Ctrl-C (SIGINT) while a batch is written and counted, then raise it.
+
+    The batch is one transaction, so an interrupt inside it could only roll it back; but one
+    arriving just after COMMIT returned would leave the summary short of what was stored.
+    Holding it back keeps "N articles were committed" exact. Outside batches (reading
+    files, waiting on stdin) Ctrl-C acts at once.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    received: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if received:
+        raise KeyboardInterrupt
+
+
 def import_paths(
     conn,
     paths: Iterable[str],
@@ -384,12 +446,20 @@ def import_paths(
     def flush() -> None:
         nonlocal batch_bytes
         if batch:
-            inserted, undated = insert_batch(conn, batch)
-            summary.imported += inserted
-            summary.duplicates += len(batch) - inserted
-            summary.undated += undated
-            batch.clear()
-            batch_bytes = 0
+            with _ctrl_c_after_batch():
+                try:
+                    inserted, undated = insert_batch(conn, batch)
+                except ArchiveError as e:
+                    # The run cannot go on; say what of it is safely stored.
+                    noun = "article" if summary.imported == 1 else "articles"
+                    raise ArchiveError(
+                        f"{e}; {summary.imported} {noun} of this import were committed before"
+                    ) from None
+                summary.imported += inserted
+                summary.duplicates += len(batch) - inserted
+                summary.undated += undated
+                batch.clear()
+                batch_bytes = 0
 
     events = (
         _events_from_child(paths, fmt, source, imported_at, overrides)
@@ -416,6 +486,11 @@ def import_paths(
             flush()
     except KeyboardInterrupt:
         summary.interrupted = True
+        # Stop at a batch boundary: the articles already read are whole, so keep them.
+        try:
+            flush()
+        except KeyboardInterrupt:  # a second Ctrl-C: leave with what is committed
+            pass
     finally:
         events.close()
     return summary

@@ -58,6 +58,23 @@ def _key_value_block(lines: list[str]) -> tuple[dict[str, str], int] | None:
     return None
 
 
+def _loader():
+    """yaml's SafeLoader without aliases (`*name`): front matter has no use for them, and nine
+    lines of aliases to aliases expand to billions of values (the "billion laughs")."""
+    import yaml
+
+    class NoAliasSafeLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, "aliases (*name) are not read in front matter", event.start_mark
+                )
+            return super().compose_node(parent, index)
+
+    return NoAliasSafeLoader
+
+
 def _yaml_block(lines: list[str]) -> tuple[dict[str, Any] | None, int]:
     """The YAML front matter as a dict and the number of lines it takes, or ParseProblem."""
     import yaml
@@ -68,7 +85,7 @@ def _yaml_block(lines: list[str]) -> tuple[dict[str, Any] | None, int]:
     else:
         raise ParseProblem("front matter opened with --- is never closed", 1)
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end]))
+        meta = yaml.load("\n".join(lines[1:end]), Loader=_loader())
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

@@ -52,7 +52,9 @@ def read_json(
         return
     import ijson
 
-    events = ijson.parse(stream, use_float=True)
+    # basic_parse, not parse: parse builds a dotted path for every event, which for deeply
+    # nested input costs memory in the square of the depth (gigabytes for a 300 kB file).
+    events = ((None, event, value) for event, value in ijson.basic_parse(stream, use_float=True))
     done = 0
     try:
         for number, record in _records(events, mapper):
@@ -65,8 +67,11 @@ def read_json(
                 yield mapper.article(record)
             except ParseProblem as e:
                 yield ImportProblem(path, None, f"record {number}: {e.reason}")
-    except ijson.JSONError as e:
-        reason = str(e).strip().splitlines()[0] if str(e).strip() else "unexpected end of data"
+    except (ijson.JSONError, TooDeep, UnicodeDecodeError) as e:
+        if isinstance(e, UnicodeDecodeError):  # a \ud800 escape, which yajl cannot decode
+            reason = "invalid \\u escape (a lone surrogate)"
+        else:
+            reason = str(e).strip().splitlines()[0] if str(e).strip() else "unexpected end of data"
         after = f" after record {done}" if done else ""
         yield ImportProblem(path, None, f"malformed JSON{after}: {reason}")
         return
@@ -156,6 +161,15 @@ def _items(events) -> Iterator[Any]:
         yield _value(events, event, value)
 
 
+# Deeper than any article record needs; a deeper document is an attack or a mistake.
+MAX_DEPTH = 64
+
+
+class TooDeep(ValueError):
+    def __init__(self) -> None:
+        super().__init__(f"nested deeper than {MAX_DEPTH} levels")
+
+
 def _value(events, event: str, value: Any) -> Any:
     import ijson
 
@@ -168,6 +182,8 @@ def _value(events, event: str, value: Any) -> Any:
         builder.event(event, value)
         if event in ("start_map", "start_array"):
             depth += 1
+            if depth > MAX_DEPTH:
+                raise TooDeep
         elif event in ("end_map", "end_array"):
             depth -= 1
             if depth == 0:

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+
+
+def path_text(path: str) -> str:
+    """A file name as text that can be stored, printed and put in JSON.
+
+    A name that is not valid UTF-8 reaches Python with lone surrogates (PEP 383), which
+    SQLite, JSON and the terminal all refuse; its odd bytes are written as \\xNN instead.
+    """
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
 @dataclass
@@ -10,6 +24,9 @@ class ImportProblem:
     path: str
     line: int | None
     error: str
+
+    def __post_init__(self) -> None:
+        self.path = path_text(self.path)
 
     def as_dict(self) -> dict:
         return {"path": self.path, "line": self.line, "error": self.error}

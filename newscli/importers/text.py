@@ -39,7 +39,11 @@ def decode_text(data: bytes) -> str:
         data = data[3:]
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as e:
+        if e.end == len(data) and e.reason == "unexpected end of data" and not data[: e.start].isascii():
+            # UTF-8 cut short in its last character (a truncated copy or download): keep it
+            # UTF-8, with U+FFFD for the lost character, rather than read it all as cp1252.
+            return data[: e.start].decode("utf-8") + "\ufffd"
         return data.decode("cp1252", errors="newscli-latin1")
 
 
