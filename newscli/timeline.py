@@ -157,16 +157,6 @@ def build_timeline(
     per_day: dict[date, int] = {}
     undated = 0
     sql = f"SELECT substr(a.published, 1, 10) AS day, count(*) {from_where} GROUP BY day"
-    if query is not None and source is None:
-        # The same counts, read from the date index (which holds each article's seq) rather
-        # than from one lookup into the articles table per match: a word found in half of a
-        # million articles reads a few MB instead of most of the table. Grouped by the date
-        # as stored, in index order (no sorting); the days are summed below.
-        sql = (
-            "SELECT a.published, count(*) FROM articles a INDEXED BY idx_articles_published "
-            "WHERE a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
-            f"{where} GROUP BY a.published"
-        )
     for text, n in conn.execute(sql, [*match_params, *params]):
         day = _day(text)
         if day is None:
