@@ -275,8 +275,11 @@ class Bench:
                      "--create-triggers"],
                     [*su, "insert", str(db), "articles", jsonl, "--nl"]]
 
-        for label, source, raw in (("JSONL", jsonl, self.manifest["jsonl_bytes"]),
-                                   (".txt folder", txt, self.manifest["txt_bytes"])):
+        inputs = [("JSONL", jsonl, self.manifest["jsonl_bytes"]),
+                  (".txt folder", txt, self.manifest["txt_bytes"])]
+        for label, source, raw in inputs:
+            if ("jsonl" if label == "JSONL" else "txt") not in self.args.import_inputs:
+                continue
             is_jsonl = label == "JSONL"
             scratch = self.work / "import-scratch.db"
             b_db = self.ref_db if is_jsonl else scratch
@@ -293,10 +296,13 @@ class Bench:
                     ("ref (c') sqlite-utils enable-fts --create-triggers, then insert",
                      su_triggers, scratch, False),
                 ]
+            measured = tuple(f"ref ({r})" for r in ["b", *self.args.import_refs])
+            cases = [case for case in cases
+                     if case[0] == "newscli import" or case[0].startswith(measured)]
             stats: dict[str, ImportStat | str] = {}
             print(f"import {label}: {self.import_runs} run(s) each", file=sys.stderr)
             # (b) first: every other row is shown as a ratio to it.
-            order = [cases[2], cases[0], cases[1], *cases[3:]]
+            order = sorted(cases, key=lambda case: not case[0].startswith("ref (b)"))
             for name, commands, db, check in order:
                 try:
                     stats[name] = self.measure_import(commands, raw, db, check_count=check)
@@ -304,7 +310,7 @@ class Bench:
                     stats[name] = str(exc)
                 if db == scratch:
                     remove_db(scratch)
-            b_stat = stats[cases[2][0]]
+            b_stat = next(stats[name] for name in stats if name.startswith("ref (b)"))
             for name, _, _, _ in cases:
                 stat = stats[name]
                 is_newscli = name == "newscli import"
@@ -715,14 +721,43 @@ def machine_description(bench: Bench) -> list[str]:
         f"newscli {version('newscli')}; sqlite-utils {version('sqlite-utils')}; {rg_version}",
         f"- Corpus: {m['n']:,} articles, seed {m['seed']}, {m['vocabulary']} vocabulary; "
         f"JSONL {m['jsonl_bytes'] / 1e6:,.1f} MB, .txt {m['txt_bytes'] / 1e6:,.1f} MB",
+        f"- Sections measured: {', '.join(bench.sections)}"
+        + ("" if "import" not in bench.sections else
+           f" (import inputs {', '.join(bench.args.import_inputs)}; references (b), "
+           f"{', '.join(r for r in bench.args.import_refs if r != 'b') or 'no other'})"),
         f"- Runs: medians of {bench.import_runs} import run(s), {bench.runs} whole-process "
         f"runs after 1 warm-up, {bench.latency_runs} in-process runs after 1 warm-up; "
         "warm page cache",
     ]
 
 
-def write_results(section: str, n: int, path: Path = RESULTS) -> None:
-    """Replace (or add) the section for this N, keeping the others, ordered by N."""
+SECTION_ROWS = {"import": "1 ", "search": "2 ", "latency": "3 ", "commands": "4 "}
+
+
+def merge_section(old: str, new: str, measured: list[str]) -> str:
+    """The section for one N made of two partial runs: the rows of `measured` sections from
+    `new`, the other rows from `old`, and both runs' descriptions."""
+    def split(text: str) -> tuple[list[str], list[str], list[str]]:
+        lines = text.strip().splitlines()
+        described = [ln for ln in lines if ln.startswith("- ")]
+        table = [ln for ln in lines if ln.startswith("|")]
+        return described, table[:2], table[2:]
+
+    old_described, head, old_rows = split(old)
+    new_described, _, new_rows = split(new)
+    prefixes = tuple(f"| {SECTION_ROWS[s]}" for s in measured)
+    rows = sorted([r for r in old_rows if not r.startswith(prefixes)] + new_rows,
+                  key=lambda r: r[:4])  # by section number, stable within a section
+    title = old.strip().splitlines()[0]
+    old_described = [ln for ln in old_described if not ln.startswith("- Sections measured")
+                     or not set(re.findall(r"\w+", ln.split(":", 1)[1])) <= set(measured)]
+    return "\n".join([title, "", *old_described, "", *new_described, "", *head, *rows]) + "\n"
+
+
+def write_results(section: str, n: int, path: Path = RESULTS,
+                  merge: list[str] | None = None) -> None:
+    """Replace (or add) the section for this N, keeping the others, ordered by N; with
+    `merge` (the sections this run measured), keep the other sections' rows of that N."""
     header = ("# newscli benchmark results\n\nWritten by `benchmarks/run.py`, one section "
               "per corpus size; see `benchmarks/README.md` for what each row means.\n")
     sections: dict[int, str] = {}
@@ -732,6 +767,8 @@ def write_results(section: str, n: int, path: Path = RESULTS) -> None:
             match = re.match(r"## N = ([\d,]+)", part)
             if match:
                 sections[int(match.group(1).replace(",", ""))] = part.rstrip() + "\n"
+    if merge and n in sections:
+        section = merge_section(sections[n], section, merge)
     sections[n] = section.rstrip() + "\n"
     body = "\n".join(sections[k] for k in sorted(sections))
     path.write_text(header + "\n" + body, encoding="utf-8")
@@ -750,9 +787,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="command that runs newscli (default: the venv's console script)")
     parser.add_argument("--reuse-db", action="store_true",
                         help="without the import section, reuse newscli's DB from a former run")
+    parser.add_argument("--import-inputs", default="jsonl,txt",
+                        help="inputs the import section measures, among jsonl,txt")
+    parser.add_argument("--import-refs", default="a,b,c,c'",
+                        help="references the import section measures besides (b), "
+                             "among a,c,c' (a slow machine may skip some at N=1,000,000)")
+    parser.add_argument("--merge", action="store_true",
+                        help="with --only, keep the rows of the other sections already in "
+                             "RESULTS.md for this N (a scale run made in parts)")
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     args = parser.parse_args(argv)
     args.only = [s.strip() for s in args.only.split(",") if s.strip()]
+    args.import_inputs = [s.strip() for s in args.import_inputs.split(",") if s.strip()]
+    args.import_refs = [s.strip() for s in args.import_refs.split(",") if s.strip()]
+    if set(args.import_inputs) - {"jsonl", "txt"} or set(args.import_refs) - {"a", "b", "c",
+                                                                              "c'"}:
+        parser.error("--import-inputs takes jsonl,txt and --import-refs a,b,c,c'")
     unknown = set(args.only) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
@@ -767,7 +817,7 @@ def main(argv: list[str] | None = None) -> int:
     report = bench.run()
     print(report)
     if not args.no_write:
-        write_results(report, args.n)
+        write_results(report, args.n, merge=args.only if args.merge else None)
         print(f"written to {RESULTS.relative_to(REPO_ROOT)}", file=sys.stderr)
     return 0
 

@@ -7,6 +7,7 @@ and `show` do not pay for importing sqlite-utils at start-up.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -20,6 +21,9 @@ FTS_TABLE = "articles_fts"
 FTS_COLUMNS = ("title", "subtitle", "body")
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 BUSY_TIMEOUT_MS = 30_000
+# Articles of a few KB fill 4 KB pages one row each, wasting a third of the file; 16 KB
+# pages hold several rows each, so the database stays under twice the size of its text.
+PAGE_SIZE = 16384
 
 
 class ArchiveError(Exception):
@@ -210,14 +214,25 @@ def open_archive(path: Path, *, create: bool = False) -> sqlite_utils.Database:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as e:
         raise ArchiveError(f"cannot open {path}: {e}") from None
-    version = _check_sqlite(conn, path)
-    if version and not _is_newscli(conn):
+    # One read snapshot for these checks: another import may be creating this very file,
+    # and its first migration committing between two reads would look like foreign tables.
+    conn.execute("BEGIN")
+    try:
+        version = _check_sqlite(conn, path)
+        newscli_tables, any_tables = _is_newscli(conn), _has_tables(conn)
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    if version and not newscli_tables:
         raise ArchiveError(f"{path}: not a newscli database (no articles table)")
-    if version == 0 and _has_tables(conn):
+    if version == 0 and any_tables:
         raise ArchiveError(f"{path}: not a newscli database (it holds other tables)")
     db = sqlite_utils.Database(conn)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if version == 0 and not any_tables:
+            # Only a new, empty file can take it (WAL fixes it): see PAGE_SIZE.
+            conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = wal")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -339,6 +354,25 @@ _INSERT = (
     f"INSERT OR IGNORE INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})"
 )
+
+
+# Page cache for bulk loads, in KiB (negative cache_size): the id and date indexes take
+# random inserts, and SQLite's default 2 MB cache makes each one a read at 1M articles.
+BULK_CACHE_KIB = 32 * 1024
+
+
+@contextlib.contextmanager
+def bulk_load(conn: sqlite3.Connection):
+    """Settings for a long run of insert_batch calls, restored after; durability unchanged
+    (WAL with synchronous=NORMAL, every batch its own transaction)."""
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    try:
+        yield conn
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(before)}")
+        conn.execute("PRAGMA temp_store = DEFAULT")
 
 
 def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]:

@@ -10,10 +10,25 @@ import sys
 import click
 
 from newscli import __version__
-from newscli.completion import complete_ids, complete_sources, complete_tags
 from newscli.render import output_options
 
 EXPORT_FORMATS = ("jsonl", "json", "csv", "tsv", "ids")
+
+
+def _completion(name: str):
+    """A shell_complete callback that imports newscli.completion only when TAB is pressed."""
+
+    def complete(ctx, param, incomplete):
+        from newscli import completion
+
+        return getattr(completion, name)(ctx, param, incomplete)
+
+    return complete
+
+
+complete_ids = _completion("complete_ids")
+complete_sources = _completion("complete_sources")
+complete_tags = _completion("complete_tags")
 
 
 class CliError(click.ClickException):
@@ -67,27 +82,19 @@ class NewscliGroup(click.Group):
 
     command_class = NewscliCommand
 
+    # The library's exception types mapped to one-line errors, by module and class name.
+    # They are looked up only in modules already imported (an exception of a module never
+    # imported cannot have been raised), so that start-up does not import them all.
+    ERRORS = (
+        ("newscli.archive", "ArchiveError", True),
+        ("newscli.articles", "IdError", True),
+        ("newscli.query", "QueryError", False),
+        ("newscli.timeline", "TimelineError", False),
+    )
+
     def invoke(self, ctx: click.Context):
-        import sqlite3
-
-        from newscli.archive import ArchiveError
-        from newscli.articles import IdError
-        from newscli.query import QueryError
-        from newscli.timeline import TimelineError
-
         try:
             return super().invoke(ctx)
-        except (ArchiveError, IdError) as e:
-            raise CliError(str(e), e.exit_code) from None
-        except (QueryError, TimelineError) as e:
-            raise CliError(str(e)) from None
-        except sqlite3.Error as e:
-            if getattr(e, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-                where = _db_path(ctx) if ctx.obj else "the archive"
-                raise CliError(
-                    f"{where}: another program kept it locked; try again when it is done"
-                ) from None
-            raise CliError(f"database error: {e}") from None
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
@@ -98,6 +105,20 @@ class NewscliGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(141)
+        except Exception as e:
+            for module, name, own_code in self.ERRORS:
+                loaded = sys.modules.get(module)
+                if loaded is not None and isinstance(e, getattr(loaded, name)):
+                    raise CliError(str(e), *((e.exit_code,) if own_code else ())) from None
+            sqlite3 = sys.modules.get("sqlite3")
+            if sqlite3 is not None and isinstance(e, sqlite3.Error):
+                if getattr(e, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                    where = _db_path(ctx) if ctx.obj else "the archive"
+                    raise CliError(
+                        f"{where}: another program kept it locked; try again when it is done"
+                    ) from None
+                raise CliError(f"database error: {e}") from None
+            raise
 
 
 class QueryCommand(NewscliCommand):
@@ -280,6 +301,8 @@ def import_(
         from newscli.render import import_progress
 
         progress = import_progress(no_color=ctx.obj["no_color"])
+    from newscli.importers import ImportWorkerError
+
     try:
         if progress:
             with progress as on_file:
@@ -291,6 +314,8 @@ def import_(
             summary = import_paths(
                 db.conn, paths, source=source, fmt=fmt, overrides=overrides, on_problem=on_problem
             )
+    except ImportWorkerError as e:  # only imported by this command: handled here
+        raise CliError(str(e)) from None
     finally:
         db.conn.close()
     if as_json:
@@ -412,6 +437,8 @@ def stats(ctx: click.Context, top: int, as_json: bool) -> None:
 
 def _date_range(since: str | None, until: str | None) -> tuple[str | None, str | None]:
     """--since/--until as ISO dates (a year or month spans all its days), or a one-line error."""
+    if since is None and until is None:
+        return None, None
     from newscli.dates import DateFilterError, parse_filter_date
 
     dates = []

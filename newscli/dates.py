@@ -29,6 +29,7 @@ _DATE_LINES = [
         _WEEKDAY + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR,
     )
 ]
+_DIGIT = re.compile(r"\d")  # the patterns below need one; faster than any(c.isdigit())
 _ISO = re.compile(
     r"^\s*(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
     r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
@@ -68,7 +69,7 @@ def parse_date_line(line: str) -> str | None:
 
     Strict on purpose: a line like 'May I help' or '50 kilometres' is text, not a date.
     """
-    if len(line) > 60 or not any(c.isdigit() for c in line):
+    if len(line) > 60 or not _DIGIT.search(line):
         return None
     match = _ISO.match(line)
     if match:

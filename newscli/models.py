@@ -7,6 +7,39 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+# The ASCII whitespace (str.isspace) other than the space itself, and a double space.
+_NOT_SINGLE_SPACES = ("\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "  ")
+
+
+def _tidy_flat(text: str) -> str | None:
+    """`text` with its paragraph breaks (blank lines) as spaces, if that leaves ASCII text
+    with single spaces only; else None."""
+    if not text.isascii():
+        return None
+    flat = text.replace("\n\n", " ")
+    if flat[:1] == " " or flat[-1:] == " " or any(c in flat for c in _NOT_SINGLE_SPACES):
+        return None
+    return flat
+
+
+def collapse_whitespace(text: str) -> str:
+    """Runs of whitespace (what the regex \\s matches) as one space, ends trimmed.
+
+    The same as `" ".join(text.split())`, without the split (which costs more than the rest
+    of making an id) for ASCII text whose spacing is already single but for paragraph breaks.
+    """
+    flat = _tidy_flat(text)
+    return " ".join(text.split()) if flat is None else flat
+
+
+def count_words(text: str) -> int:
+    """len(text.split()), counted without building the list when the spacing is single."""
+    flat = _tidy_flat(text)
+    if flat is None:
+        return len(text.split())
+    return flat.count(" ") + 1 if flat else 0
+
+
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
@@ -20,9 +53,7 @@ def normalise_for_id(text: str | None) -> str:
     """Fold the differences that do not make a different article (case, spacing, Unicode form)."""
     if not text:
         return ""
-    # str.split() splits on exactly the characters `\s` matches, several times faster than
-    # re.sub on long bodies; the result (so every id) is the same.
-    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+    return collapse_whitespace(unicodedata.normalize("NFKC", text)).casefold()
 
 
 def make_article_id(title: str, published: str | None, body: str) -> str:
@@ -61,4 +92,4 @@ class Article:
 
     @property
     def words(self) -> int:
-        return len(self.body.split())
+        return count_words(self.body)

@@ -7,28 +7,35 @@ Rich is imported inside the functions that draw, so commands printing JSON never
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
 from typing import IO, Any
 
-# ANSI/VT escape sequences (CSI, OSC, and two-character ESC forms), then any single control
-# character left: C0 but tab and newline, DEL, C1, and the bidi overrides and isolates.
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
-    r"|\x1b[@-Z\\-_]?"
-    r"|\x9b[0-?]*[ -/]*[@-~]"
-)
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+@functools.cache
+def _unsafe_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """ANSI/VT escape sequences (CSI, OSC, and two-character ESC forms), then any single
+    control character left: C0 but tab and newline, DEL, C1, and the bidi overrides and
+    isolates. Compiled on first use: commands printing JSON never need them."""
+    escapes = re.compile(
+        r"\x1b\[[0-?]*[ -/]*[@-~]"
+        r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+        r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
+        r"|\x1b[@-Z\\-_]?"
+        r"|\x9b[0-?]*[ -/]*[@-~]"
+    )
+    controls = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+    return escapes, controls
 
 
 def clean(text: str | None, *, one_line: bool = False) -> str:
     """Text safe to print on a terminal: escapes and control characters removed."""
     if not text:
         return ""
-    text = _CONTROLS.sub("", _ESCAPES.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    escapes, controls = _unsafe_patterns()
+    text = controls.sub("", escapes.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
     if one_line:
         text = " ".join(text.split())
     return text
@@ -316,8 +323,6 @@ def write_rows(rows, columns: list[str] | tuple[str, ...], fmt: str,
     """Write rows (dicts) in a machine format: json (one array), jsonl (one object a line),
     csv (RFC 4180 quoting, header line), tsv (header line, \\t \\n \\\\ escaped) or ids (the
     `id` of each row). Text is written as stored. Returns the number of rows written."""
-    import csv
-
     out = out or sys.stdout
     count = 0
     if fmt == "json":
@@ -331,6 +336,8 @@ def write_rows(rows, columns: list[str] | tuple[str, ...], fmt: str,
     if fmt not in ("jsonl", "csv", "tsv", "ids"):
         raise ValueError(f"not a machine format: {fmt}")
     if fmt == "csv":
+        import csv
+
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
     elif fmt == "tsv":

@@ -244,6 +244,13 @@ def iter_search_articles(
     where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
     plan = plan or (choose_plan(conn, expression) if where or sort != "rank" else "join")
     binds = 1
+    page = -1 if not limit else min(int(limit), SQLITE_MAX_INT)
+    offset = min(max(0, int(offset)), SQLITE_MAX_INT)
+    if sort == "rank" and 0 < page <= SQLITE_MAX_INT - offset:
+        ranked = _rank_in_parts(conn, expression, where, params, page + offset, plan)
+        if ranked is not None:
+            yield from _page_rows(conn, expression, ranked[offset : offset + page])
+            return
     if sort == "rank":
         inner = _matches_sql(where, f"articles_fts.rowid AS seq, {_BM25} AS bm25_rank", plan)
         page_sql = f"{inner} ORDER BY {_ORDER[sort].format(p='')} LIMIT ? OFFSET ?"
@@ -262,19 +269,112 @@ def iter_search_articles(
         f"ORDER BY {_ORDER[sort].format(p='page.')}"
     )
     # SQLite integers stop at 2**63 - 1; a larger --limit or --offset means "no end".
-    page = -1 if not limit else min(int(limit), SQLITE_MAX_INT)
-    bound = [*[expression, *params] * binds, page, min(max(0, int(offset)), SQLITE_MAX_INT),
-             MARK_START, MARK_END, expression]  # fmt: skip
+    bound = [*[expression, *params] * binds, page, offset, MARK_START, MARK_END, expression]
     for row in conn.execute(sql, bound):
-        yield {
-            "id": row["id"],
-            "title": row["title"],
-            "published": row["published"],
-            "source": row["source"],
-            "url": row["url"],
-            "snippet": _one_line(row["snippet"]),
-            "score": score(row["bm25_rank"]),
-        }
+        yield _result(row)
+
+
+def _result(row: sqlite3.Row) -> dict:
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "published": row["published"],
+        "source": row["source"],
+        "url": row["url"],
+        "snippet": _one_line(row["snippet"]),
+        "score": score(row["bm25_rank"]),
+    }
+
+
+# --- ranking a large archive in two parts at once -------------------------------------------
+#
+# BM25 costs about a microsecond per matching article (FTS5 reads each one's length), so a
+# word found in most of a large archive takes most of a search's time. FTS5's BM25 takes
+# its statistics (article count, average length, articles per term) from the whole table
+# whatever rowid range is asked for, so the best `k` of each half of the rowids, merged by
+# (score, seq), are exactly the best `k` of the whole: two connections rank one half each,
+# in two threads (SQLite runs without holding Python's lock).
+PARALLEL_MIN_ARTICLES = 50_000
+
+
+def _second_core_free() -> bool:
+    """Whether a second core is idle (1-minute load average below cores - 1): the second
+    half only runs in parallel then; on a busy machine it would just double the work."""
+    import os
+
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        return False
+    try:
+        return os.getloadavg()[0] <= cores - 1
+    except (AttributeError, OSError):  # no load average on this platform
+        return True
+
+
+def _rank_in_parts(
+    conn: sqlite3.Connection, expression: str, where: str, params: list, k: int,
+    plan: str = "join",
+) -> list[tuple[int, float]] | None:
+    """The best `k` (seq, bm25) of the matches, ranked in two parts; None when ranking in
+    one part is as good (small archive, no idle core, no file for a second connection)."""
+    if not _second_core_free():
+        return None
+    # Two subqueries: min() and max() in one SELECT would scan the whole table.
+    low, high = conn.execute(
+        "SELECT (SELECT min(seq) FROM articles), (SELECT max(seq) FROM articles)"
+    ).fetchone()
+    if low is None or high - low + 1 < PARALLEL_MIN_ARTICLES:
+        return None
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    if not path:
+        return None
+    import threading
+    from pathlib import Path
+
+    sql = (
+        _matches_sql(where, f"articles_fts.rowid AS seq, {_BM25} AS bm25_rank", plan)
+        + " AND articles_fts.rowid BETWEEN ? AND ? ORDER BY bm25_rank, seq LIMIT ?"
+    )
+    middle = (low + high) // 2
+    other = sqlite3.connect(Path(path).as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+    other_rows: list = []
+    failure: list[BaseException] = []
+
+    def rank_upper_half() -> None:
+        try:
+            other_rows.extend(other.execute(sql, [expression, *params, middle + 1, high, k]))
+        except BaseException as e:  # re-raised in the calling thread
+            failure.append(e)
+
+    worker = threading.Thread(target=rank_upper_half, daemon=True)
+    worker.start()
+    try:
+        rows = [tuple(r) for r in conn.execute(sql, [expression, *params, low, middle, k])]
+    finally:
+        worker.join()
+        other.close()
+    if failure:
+        raise failure[0]
+    rows.extend(tuple(r) for r in other_rows)
+    rows.sort(key=lambda r: (r[1], r[0]))
+    return rows[:k]
+
+
+def _page_rows(conn: sqlite3.Connection, expression: str, ranked) -> list[dict]:
+    """The result rows (with snippets) of an already ranked page of (seq, bm25)."""
+    if not ranked:
+        return []
+    values = ", ".join("(?, ?, ?)" for _ in ranked)
+    sql = (
+        f"WITH page(seq, bm25_rank, place) AS (VALUES {values}) "
+        "SELECT a.id, a.title, a.published, a.source, a.url, page.bm25_rank, "
+        f"snippet(articles_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet "
+        "FROM page CROSS JOIN articles_fts ON articles_fts.rowid = page.seq "
+        "JOIN articles a ON a.seq = page.seq "
+        "WHERE articles_fts MATCH ? ORDER BY page.place"
+    )
+    bound = [v for n, (seq, rank) in enumerate(ranked) for v in (seq, rank, n)]
+    return [_result(row) for row in conn.execute(sql, [*bound, MARK_START, MARK_END, expression])]
 
 
 def count_matches(

@@ -1,0 +1,151 @@
+"""The faster ways of ranking and counting give exactly what the plain SQL gives.
+
+search_articles ranks a large archive in two rowid halves on two connections at once and
+merges them: it must return the same ids, order and scores as the straightforward query
+(and the timeline the same counts as a plain join), here on a generated
+archive of a few thousand articles (with ties, undated articles and filters) and on the
+fixtures. No timing is asserted: speed is measured by benchmarks/run.py.
+"""
+
+import random
+import sqlite3
+
+import pytest
+
+from newscli import search
+from newscli.archive import connect_readonly, insert_batch, open_archive
+from newscli.search import search_articles
+from newscli.timeline import build_timeline
+
+WORDS = ["said", "government", "minister", "election", "elected", "electronic", "interest",
+         "rates", "river", "flood", "market", "price", "school", "city", "council", "vote"]  # fmt: skip
+N = 3000
+
+
+@pytest.fixture(scope="module")
+def generated_db(tmp_path_factory):
+    """N articles from a seeded generator: Zipf-ish words, every date form, some undated,
+    some in two sources, and identical texts (equal scores) to exercise the tie-break."""
+    path = tmp_path_factory.mktemp("gen") / "gen.db"
+    rng = random.Random(7)
+    db = open_archive(path, create=True)
+    rows = []
+    for n in range(N):
+        words = rng.choices(WORDS, weights=[1 / (i + 1) for i in range(len(WORDS))],
+                            k=rng.randint(5, 60))  # fmt: skip
+        if n % 97 == 0:
+            words = ["said", "council", "vote"]  # many articles share this exact text...
+        body = " ".join(words)
+        title = " ".join(rng.sample(WORDS, 3)) if n % 97 else "same title"
+        year = 2000 + n % 25
+        published = (None if n % 41 == 0 else f"{year}-{n % 12 + 1:02d}-{n % 28 + 1:02d}"
+                     + ("T10:30:00+00:00" if n % 5 == 0 else ""))  # fmt: skip
+        source = ("BBC", "Reuters", None)[n % 3]
+        # ...and a unique id each, as distinct articles with equal text would have.
+        rows.append((f"{n:016x}", title, None, body, published, None, source, None, "[]",
+                     None, len(words), "2026-01-01T00:00:00+00:00"))
+    for start in range(0, N, 500):
+        insert_batch(db.conn, [r + ("[]", "{}") if _has_tags(db.conn) else r
+                               for r in rows[start : start + 500]])  # fmt: skip
+    db.conn.close()
+    return path
+
+
+def _has_tags(conn: sqlite3.Connection) -> bool:
+    return "tags" in {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
+
+
+QUERIES = [
+    ("said", {}),
+    ("government minister", {}),
+    ("elect*", {}),
+    ('"interest rates"', {}),
+    ("council OR vote", {}),
+    ("said", {"since": "2005-01-01", "until": "2010-12-31"}),
+    ("election", {"source": "BBC"}),
+    ("zzznothing", {}),
+]
+
+
+def _both(conn, monkeypatch, query, **kw):
+    monkeypatch.setattr(search, "_second_core_free", lambda: True)  # whatever the load
+    monkeypatch.setattr(search, "PARALLEL_MIN_ARTICLES", 10**12)
+    single = search_articles(conn, query, **kw)
+    monkeypatch.setattr(search, "PARALLEL_MIN_ARTICLES", 1)
+    calls = []
+    ranked_in_parts = search._rank_in_parts
+    monkeypatch.setattr(search, "_rank_in_parts", lambda *a: calls.append(a) or ranked_in_parts(*a))
+    split = search_articles(conn, query, **kw)
+    assert calls  # the two-part ranking did run
+    return single, split
+
+
+@pytest.mark.parametrize("query,filters", QUERIES)
+def test_ranking_in_two_parts_equals_one_ranking(generated_db, monkeypatch, query, filters):
+    conn = connect_readonly(generated_db)
+    for limit, offset in [(20, 0), (7, 13), (50, 2990), (1, 0)]:
+        single, split = _both(conn, monkeypatch, query, limit=limit, offset=offset, **filters)
+        assert split == single, (query, limit, offset)
+    conn.close()
+
+
+def test_ranking_in_two_parts_matches_naive_bm25(generated_db, monkeypatch):
+    """The merged top 20 is the top 20 of the textbook query (bm25, then import order)."""
+    conn = connect_readonly(generated_db)
+    naive = [
+        (r[0], search.score(r[1]))
+        for r in conn.execute(
+            "SELECT a.id, bm25(articles_fts, 10.0, 5.0, 1.0) AS s FROM articles_fts "
+            "JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH 'said' "
+            "ORDER BY s, a.seq LIMIT 20"
+        )
+    ]
+    single, split = _both(conn, monkeypatch, "said", limit=20)
+    assert [(r["id"], r["score"]) for r in split] == naive
+    assert [(r["id"], r["score"]) for r in single] == naive
+    # The shared text ties: equal scores, kept in import order.
+    tied = [r for r in split if r["title"] == "same title"]
+    assert len({r["score"] for r in tied}) <= 1 or len(tied) < 2
+    conn.close()
+
+
+def test_ranking_in_two_parts_on_the_fixtures(fixtures_db, monkeypatch):
+    conn = connect_readonly(fixtures_db)
+    for query in ["kharkiv", "russian forces", "rates OR river", "k*"]:
+        single, split = _both(conn, monkeypatch, query, limit=5)
+        assert split == single and single, query
+    conn.close()
+
+
+def _timeline_by_join(conn, query, since=None, until=None):
+    """Per-day counts the plain way: every match joined to its article row."""
+    sql = ("SELECT substr(a.published, 1, 10), count(*) FROM articles_fts "
+           "JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?")  # fmt: skip
+    params = [query]
+    if since:
+        sql += " AND a.published >= ?"
+        params.append(since)
+    if until:
+        sql += " AND a.published < ?"
+        params.append(until)
+    return dict(conn.execute(sql + " GROUP BY 1", params).fetchall())
+
+
+@pytest.mark.parametrize("query,since,until", [
+    ("said", None, None), ("government", None, None), ("elect*", "2003-01-01", "2007-12-31"),
+    ("zzznothing", None, None),
+])  # fmt: skip
+def test_timeline_counts_equal_the_plain_join(generated_db, query, since, until):
+    conn = connect_readonly(generated_db)
+    expected = _timeline_by_join(conn, query, since, until and "2008-01-01")
+    timeline = build_timeline(conn, query, by="year", since=since, until=until)
+    undated = expected.pop(None, 0)
+    assert timeline.undated == undated
+    per_year: dict[str, int] = {}
+    for day, n in expected.items():
+        per_year[day[:4]] = per_year.get(day[:4], 0) + n
+    counted = {p["period"]: p["count"] for p in timeline.periods if p["count"]}
+    assert counted == per_year
+    if query == "said":
+        assert undated > 0 and sum(per_year.values()) > 1000
+    conn.close()
