@@ -233,14 +233,34 @@ def open_archive(path: Path, *, create: bool = False) -> sqlite_utils.Database:
         if version == 0 and not any_tables:
             # Only a new, empty file can take it (WAL fixes it): see PAGE_SIZE.
             conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = wal")
+        _use_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         migrate(db)
     except sqlite3.OperationalError as e:
         conn.close()
         raise write_error(path, e) from None
     return db
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL, waiting for other connections as the busy timeout would.
+
+    SQLite answers a journal-mode change that meets another process's lock with an
+    immediate "database is locked", without calling the busy handler: two imports creating
+    the same new file at once would make one of them fail.
+    """
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = wal")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:

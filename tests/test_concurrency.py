@@ -231,3 +231,38 @@ def test_an_import_waiting_too_long_for_another_writer_stops_in_one_line(
         f"error: cannot write to {fixtures_db}: another program kept it locked for 0.3 s; try "
         "again when it is done; 0 articles of this import were committed before\n"
     )
+
+
+
+
+def _open_new_archive(path: str, start, results) -> None:
+    from newscli.archive import open_archive
+
+    start.wait()
+    try:
+        open_archive(Path(path), create=True).conn.close()
+        results.put("ok")
+    except Exception as e:  # noqa: BLE001 - sent to the test, which asserts on it
+        results.put(f"{Path(path).name}: {e}")
+
+
+def test_opening_one_new_file_from_several_processes_at_once(tmp_path):
+    """SQLite refuses a journal-mode change at once (no busy handler) when another
+    process holds a lock on the new file: opening the archive must wait instead."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    outcomes = []
+    for round_ in range(100):
+        start, results = ctx.Barrier(2), ctx.Queue()
+        procs = [
+            ctx.Process(target=_open_new_archive, args=(str(tmp_path / f"{round_}.db"), start, results))
+            for _ in range(2)
+        ]
+        for p in procs:
+            p.start()
+        outcomes += [results.get(timeout=60) for _ in procs]
+        for p in procs:
+            p.join()
+    assert [o for o in outcomes if o != "ok"] == []
+    assert len(outcomes) == 200
