@@ -62,6 +62,12 @@ def rows(db_path, sql, params=()):
         conn.close()
 
 
+def import_quietly(db, *args):
+    """Import into `db` in-process (for module-scoped archives, which cannot use `run`)."""
+    result = CliRunner().invoke(cli, ["--db", str(db), "import", "--quiet", *map(str, args)])
+    assert result.exit_code == 0, result.output
+
+
 def newscli_exe() -> str:
     exe = Path(sys.executable).parent / "newscli"
     return str(exe) if exe.exists() else shutil.which("newscli")

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import ARTICLES, SEED_ID, run_installed
+from conftest import ARTICLES, SEED_ID, import_quietly, run_installed
 
 from newscli.archive import connect_readonly
 from newscli.cli import cli
@@ -31,19 +31,14 @@ MARKUP = "71ebdd25eafda9ac"  # 2020-03-10, Rich markup and escapes in the title
 KHARKIV_BY_RANK = [IZIUM, RESIDENTS, SEED, REFUGEES]
 
 
-def _import(db, *args):
-    result = CliRunner().invoke(cli, ["--db", str(db), "import", "--quiet", *map(str, args)])
-    assert result.exit_code == 0, result.output
-
-
 @pytest.fixture(scope="module")
 def search_db(tmp_path_factory):
     """All fixture articles; three of them imported first with a source."""
     db = tmp_path_factory.mktemp("search") / "news.db"
-    _import(db, ARTICLES / "kharkiv-in-body-only.txt", "--source", "Reuters")
-    _import(db, ARTICLES / "iso-datetime-late-evening.txt", "--source", "BBC")
-    _import(db, ARTICLES / "date-before-headline.txt", "--source", "bbc")
-    _import(db, ARTICLES)
+    import_quietly(db, ARTICLES / "kharkiv-in-body-only.txt", "--source", "Reuters")
+    import_quietly(db, ARTICLES / "iso-datetime-late-evening.txt", "--source", "BBC")
+    import_quietly(db, ARTICLES / "date-before-headline.txt", "--source", "bbc")
+    import_quietly(db, ARTICLES)
     return db
 
 

@@ -15,7 +15,7 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
-from conftest import ARTICLES, SEED_ID
+from conftest import ARTICLES, SEED_ID, import_quietly
 
 from newscli.archive import connect_readonly
 from newscli.cli import cli
@@ -29,17 +29,12 @@ CAFE_SOCIETY = "8d94076c3f1988c7"
 CAFE_OWNERS = "5771f9ceb69321b6"
 
 
-def _import(db, *args):
-    result = CliRunner().invoke(cli, ["--db", str(db), "import", "--quiet", *map(str, args)])
-    assert result.exit_code == 0, result.output
-
-
 @pytest.fixture(scope="module")
 def timeline_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("timeline") / "news.db"
-    _import(db, ARTICLES / "iso-datetime-late-evening.txt", "--source", "BBC")
-    _import(db, ARTICLES / "date-before-headline.txt", "--source", "bbc")
-    _import(db, ARTICLES)
+    import_quietly(db, ARTICLES / "iso-datetime-late-evening.txt", "--source", "BBC")
+    import_quietly(db, ARTICLES / "date-before-headline.txt", "--source", "bbc")
+    import_quietly(db, ARTICLES)
     return db
 
 
