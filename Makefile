@@ -28,7 +28,7 @@ test: $(BIN)/newscli
 
 lint: $(BIN)/newscli
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check newscli tests || true
+	$(BIN)/ruff format --check newscli tests benchmarks
 
 bench: $(BIN)/newscli
 	@command -v rg >/dev/null 2>&1 || apt-get install -y ripgrep >/dev/null 2>&1 \

@@ -64,18 +64,45 @@ TIMELINE_WORD = "government"
 # Words the queries rely on; the pseudo vocabulary gets them at these Zipf ranks so
 # that the queries mean the same thing without ../shared.
 ANCHOR_WORDS = {
-    "government": 120, "minister": 180, "election": 300, "elections": 900, "elected": 1100,
-    "electoral": 2500, "electronic": 1600, "electricity": 3000, "interest": 400,
-    "rates": 350, "people": 60, "year": 40,
+    "government": 120,
+    "minister": 180,
+    "election": 300,
+    "elections": 900,
+    "elected": 1100,
+    "electoral": 2500,
+    "electronic": 1600,
+    "electricity": 3000,
+    "interest": 400,
+    "rates": 350,
+    "people": 60,
+    "year": 40,
 }
 
 SOURCES = [
-    "The Daily Ledger", "Northern Chronicle", "Harbour Times", "Evening Courier",
-    "Valley Gazette", "Metro Observer", "Coastal Herald", "Capital Post",
+    "The Daily Ledger",
+    "Northern Chronicle",
+    "Harbour Times",
+    "Evening Courier",
+    "Valley Gazette",
+    "Metro Observer",
+    "Coastal Herald",
+    "Capital Post",
 ]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 FIRST_DAY = dt.date(2000, 1, 1)
 DAYS = (dt.date(2024, 12, 31) - FIRST_DAY).days + 1
 
@@ -122,8 +149,36 @@ def bbc_vocabulary(folder: Path) -> Vocabulary:
 def pseudo_vocabulary(seed: int, size: int = 50_000, exponent: float = 1.07) -> Vocabulary:
     """Pronounceable pseudo-words with Zipf weights, plus the words the queries need."""
     rng = random.Random(seed)
-    onsets = ["", "b", "br", "c", "ch", "d", "dr", "f", "g", "gr", "h", "j", "k", "l", "m",
-              "n", "p", "pl", "r", "s", "sh", "st", "t", "th", "tr", "v", "w", "z"]
+    onsets = [
+        "",
+        "b",
+        "br",
+        "c",
+        "ch",
+        "d",
+        "dr",
+        "f",
+        "g",
+        "gr",
+        "h",
+        "j",
+        "k",
+        "l",
+        "m",
+        "n",
+        "p",
+        "pl",
+        "r",
+        "s",
+        "sh",
+        "st",
+        "t",
+        "th",
+        "tr",
+        "v",
+        "w",
+        "z",
+    ]
     vowels = ["a", "e", "i", "o", "u", "ea", "ou", "ai"]
     codas = ["", "", "n", "r", "s", "t", "l", "m", "nd", "st", "ck"]
     excluded = {COMMON_WORD, *RARE_WORDS, *ANCHOR_WORDS}
@@ -131,15 +186,14 @@ def pseudo_vocabulary(seed: int, size: int = 50_000, exponent: float = 1.07) -> 
     words: list[str] = []
     while len(words) < size:
         syllables = 1 + min(3, int(rng.expovariate(1.0)))
-        word = "".join(rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas)
-                       for _ in range(syllables))
+        word = "".join(rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas) for _ in range(syllables))
         if word in seen or word in excluded or word.startswith("elect"):
             continue
         seen.add(word)
         words.append(word)
     for word, rank in sorted(ANCHOR_WORDS.items(), key=lambda item: item[1]):
         words.insert(rank - 1, word)
-    weights = [1.0 / (rank ** exponent) for rank in range(1, len(words) + 1)]
+    weights = [1.0 / (rank**exponent) for rank in range(1, len(words) + 1)]
     return Vocabulary(words, list(itertools.accumulate(weights)), "pseudo-zipf")
 
 
@@ -156,8 +210,7 @@ def corpus_dir(n: int, seed: int) -> Path:
 def _date_line(day: dt.date, long_form: bool) -> str:
     if not long_form:
         return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-    suffix = "th" if 11 <= day.day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(
-        day.day % 10, "th")
+    suffix = "th" if 11 <= day.day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
     return f"{WEEKDAYS[day.weekday()]}, {day.day}{suffix} {MONTHS[day.month - 1]} {day.year}"
 
 
@@ -194,7 +247,7 @@ class ArticleWriter:
                 if pos + length > len(pool):
                     pool = self.vocab.sample(rng, 600)
                     pos = 0
-                words = pool[pos:pos + length]
+                words = pool[pos : pos + length]
                 pos += length
                 paragraph.append(words)
                 size += sum(len(w) for w in words) + length + 1
@@ -231,8 +284,7 @@ class ArticleWriter:
             "title": title,
             "published": day.isoformat(),
             "source": source,
-            "url": (f"https://news.example.org/{source.split()[-1].lower()}/"
-                    f"{day:%Y/%m/%d}/{slug}-{index}"),
+            "url": (f"https://news.example.org/{source.split()[-1].lower()}/{day:%Y/%m/%d}/{slug}-{index}"),
             "body": body,
             "_date_line": _date_line(day, long_form=rng.random() < 0.5),
             "_slug": slug,
@@ -254,8 +306,10 @@ def generate(n: int, seed: int = DEFAULT_SEED, force: bool = False, log=print) -
         shutil.rmtree(tmp)
     (tmp / "txt").mkdir(parents=True)
     vocab = load_vocabulary(seed)
-    log(f"generating {n:,} articles (vocabulary: {vocab.origin}, "
-        f"{len(vocab.words):,} words) into {out}", file=sys.stderr)
+    log(
+        f"generating {n:,} articles (vocabulary: {vocab.origin}, {len(vocab.words):,} words) into {out}",
+        file=sys.stderr,
+    )
     writer = ArticleWriter(n, seed, vocab)
     jsonl_bytes = txt_bytes = 0
     folder = None

@@ -21,9 +21,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 BATCH = 1000
-MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august",
-     "september", "october", "november", "december"], start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 DATE_RE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\s+(\d{4})")
 
 SCHEMA = """
@@ -49,8 +66,7 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
 Row = tuple[str, str, None, str, str | None, str | None, str | None]
 
 
-def _row(title: str, body: str, published: str | None, source: str | None,
-         url: str | None) -> Row:
+def _row(title: str, body: str, published: str | None, source: str | None, url: str | None) -> Row:
     key = url or f"{title}\n{published}\n{body[:200]}"
     digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
     return (digest, title, None, body, published, source, url)
@@ -61,8 +77,9 @@ def rows_from_jsonl(path: Path) -> Iterator[Row]:
         for line in lines:
             if line.strip():
                 item = json.loads(line)
-                yield _row(item["title"], item["body"], item.get("published"),
-                           item.get("source"), item.get("url"))
+                yield _row(
+                    item["title"], item["body"], item.get("published"), item.get("source"), item.get("url")
+                )
 
 
 def txt_files(folder: Path) -> Iterator[Path]:

@@ -66,8 +66,9 @@ def run_child(cmd: Sequence[str] | str, shell: bool = False) -> Child:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         try:
-            proc = subprocess.Popen(cmd, shell=shell, stdin=subprocess.DEVNULL, cwd=REPO_ROOT,
-                                    stdout=out, stderr=err)
+            proc = subprocess.Popen(
+                cmd, shell=shell, stdin=subprocess.DEVNULL, cwd=REPO_ROOT, stdout=out, stderr=err
+            )
         except OSError as exc:
             return Child(0.0, 127, 0, "", f"{exc}")
         _, status, usage = os.wait4(proc.pid, 0)
@@ -75,9 +76,13 @@ def run_child(cmd: Sequence[str] | str, shell: bool = False) -> Child:
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Child(seconds, proc.returncode, usage.ru_maxrss * 1024,
-                     out.read().decode("utf-8", "replace"),
-                     err.read().decode("utf-8", "replace"))
+        return Child(
+            seconds,
+            proc.returncode,
+            usage.ru_maxrss * 1024,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+        )
 
 
 # A fresh, small interpreter that starts the measured command and reports its time and
@@ -123,8 +128,7 @@ def remove_db(path: Path) -> None:
 
 
 def db_size(path: Path) -> int:
-    return sum(Path(str(path) + s).stat().st_size
-               for s in ("", "-wal") if Path(str(path) + s).exists())
+    return sum(Path(str(path) + s).stat().st_size for s in ("", "-wal") if Path(str(path) + s).exists())
 
 
 # ---------------------------------------------------------------- the table
@@ -148,18 +152,20 @@ class Table:
 
     def add(self, row: Row) -> None:
         self.rows.append(row)
-        print(f"  {row.measure}: {row.value} | ref {row.reference} | {row.ratio} "
-              f"| {row.met} {row.details}", file=sys.stderr, flush=True)
+        print(
+            f"  {row.measure}: {row.value} | ref {row.reference} | {row.ratio} | {row.met} {row.details}",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def markdown(self) -> str:
-        head = ["Section", "Measure", "Measured", "Reference", "Ratio", "Target", "Met",
-                "Details"]
+        head = ["Section", "Measure", "Measured", "Reference", "Ratio", "Target", "Met", "Details"]
         cells = [head, ["---"] * len(head)]
         for r in self.rows:
-            cells.append([r.section, r.measure, r.value, r.reference, r.ratio, r.target,
-                          r.met, r.details])
-        return "\n".join("| " + " | ".join(c.replace("|", "\\|") for c in line) + " |"
-                         for line in cells) + "\n"
+            cells.append([r.section, r.measure, r.value, r.reference, r.ratio, r.target, r.met, r.details])
+        return (
+            "\n".join("| " + " | ".join(c.replace("|", "\\|") for c in line) + " |" for line in cells) + "\n"
+        )
 
 
 def fmt_ms(seconds: float) -> str:
@@ -209,8 +215,7 @@ class Bench:
         self.runs = args.runs
         self.import_runs = args.import_runs or (args.runs if args.n < 200_000 else 1)
         self.latency_runs = max(20, 4 * args.runs)
-        self.newscli = shlex.split(args.newscli) if args.newscli else console_script(
-            "newscli", "newscli")
+        self.newscli = shlex.split(args.newscli) if args.newscli else console_script("newscli", "newscli")
         self.sqlite_utils = console_script("sqlite-utils", "sqlite_utils")
         self.work = WORK_DIR / f"n{args.n}-s{args.seed}"
         self.work.mkdir(parents=True, exist_ok=True)
@@ -225,8 +230,9 @@ class Bench:
 
     # ------------------------------------------------------------ 1. import
 
-    def measure_import(self, commands: Callable[[Path], list[list[str]]], raw_bytes: int,
-                       db: Path, check_count: bool = False) -> ImportStat:
+    def measure_import(
+        self, commands: Callable[[Path], list[list[str]]], raw_bytes: int, db: Path, check_count: bool = False
+    ) -> ImportStat:
         times, rss = [], []
         for _ in range(self.import_runs):
             remove_db(db)
@@ -249,8 +255,14 @@ class Bench:
                     note = f"imported {count:,} of {self.n:,} articles · "
             except sqlite3.Error as exc:
                 note = f"cannot count articles: {exc} · "
-        return ImportStat(self.n / seconds, raw_bytes / 1e6 / seconds,
-                          int(statistics.median(rss)), db_size(db) / raw_bytes, seconds, note)
+        return ImportStat(
+            self.n / seconds,
+            raw_bytes / 1e6 / seconds,
+            int(statistics.median(rss)),
+            db_size(db) / raw_bytes,
+            seconds,
+            note,
+        )
 
     def import_section(self) -> None:
         py = sys.executable
@@ -265,18 +277,37 @@ class Bench:
             return lambda db: [[py, ref, kind, str(db), source]]
 
         def su_plain(db):
-            return [[*su, "insert", str(db), "articles", jsonl, "--nl"],
-                    [*su, "enable-fts", str(db), "articles", "title", "body"]]
+            return [
+                [*su, "insert", str(db), "articles", jsonl, "--nl"],
+                [*su, "enable-fts", str(db), "articles", "title", "body"],
+            ]
 
         def su_triggers(db):
-            return [[*su, "create-table", str(db), "articles", "title", "text", "published",
-                     "text", "source", "text", "url", "text", "body", "text"],
-                    [*su, "enable-fts", str(db), "articles", "title", "body",
-                     "--create-triggers"],
-                    [*su, "insert", str(db), "articles", jsonl, "--nl"]]
+            return [
+                [
+                    *su,
+                    "create-table",
+                    str(db),
+                    "articles",
+                    "title",
+                    "text",
+                    "published",
+                    "text",
+                    "source",
+                    "text",
+                    "url",
+                    "text",
+                    "body",
+                    "text",
+                ],
+                [*su, "enable-fts", str(db), "articles", "title", "body", "--create-triggers"],
+                [*su, "insert", str(db), "articles", jsonl, "--nl"],
+            ]
 
-        inputs = [("JSONL", jsonl, self.manifest["jsonl_bytes"]),
-                  (".txt folder", txt, self.manifest["txt_bytes"])]
+        inputs = [
+            ("JSONL", jsonl, self.manifest["jsonl_bytes"]),
+            (".txt folder", txt, self.manifest["txt_bytes"]),
+        ]
         for label, source, raw in inputs:
             if ("jsonl" if label == "JSONL" else "txt") not in self.args.import_inputs:
                 continue
@@ -284,21 +315,22 @@ class Bench:
             scratch = self.work / "import-scratch.db"
             b_db = self.ref_db if is_jsonl else scratch
             cases = [
-                ("newscli import", newscli_cmd(source),
-                 self.newscli_db if is_jsonl else scratch, True),
+                ("newscli import", newscli_cmd(source), self.newscli_db if is_jsonl else scratch, True),
                 ("ref (a) floor: executemany, no FTS", ref_cmd("floor", source), scratch, False),
-                ("ref (b) raw FTS5 external content, rebuild", ref_cmd("fts", source), b_db,
-                 False),
+                ("ref (b) raw FTS5 external content, rebuild", ref_cmd("fts", source), b_db, False),
             ]
             if is_jsonl:
                 cases += [
                     ("ref (c) sqlite-utils insert --nl + enable-fts", su_plain, scratch, False),
-                    ("ref (c') sqlite-utils enable-fts --create-triggers, then insert",
-                     su_triggers, scratch, False),
+                    (
+                        "ref (c') sqlite-utils enable-fts --create-triggers, then insert",
+                        su_triggers,
+                        scratch,
+                        False,
+                    ),
                 ]
             measured = tuple(f"ref ({r})" for r in ["b", *self.args.import_refs])
-            cases = [case for case in cases
-                     if case[0] == "newscli import" or case[0].startswith(measured)]
+            cases = [case for case in cases if case[0] == "newscli import" or case[0].startswith(measured)]
             stats: dict[str, ImportStat | str] = {}
             print(f"import {label}: {self.import_runs} run(s) each", file=sys.stderr)
             # (b) first: every other row is shown as a ratio to it.
@@ -327,9 +359,11 @@ class Bench:
                         row.met = "not met"
                 else:
                     row.value = f"{stat.rate:,.0f} art/s"
-                    row.details = (f"{stat.note}{stat.mb_s:,.1f} MB/s · peak RSS "
-                                   f"{stat.rss / 1e6:,.0f} MB · DB/raw {stat.db_ratio:.2f} · "
-                                   f"{stat.seconds:,.2f} s")
+                    row.details = (
+                        f"{stat.note}{stat.mb_s:,.1f} MB/s · peak RSS "
+                        f"{stat.rss / 1e6:,.0f} MB · DB/raw {stat.db_ratio:.2f} · "
+                        f"{stat.seconds:,.2f} s"
+                    )
                     if isinstance(b_stat, ImportStat):
                         ratio = stat.rate / b_stat.rate
                         row.ratio = f"{ratio:.2f}×"
@@ -343,16 +377,17 @@ class Bench:
         """newscli's own DB for the search rows, built untimed if import did not run."""
         if not self.ref_db.exists():
             remove_db(self.ref_db)
-            child = run_child([sys.executable, str(BENCH_DIR / "refimport.py"), "fts",
-                               str(self.ref_db), str(self.jsonl)])
+            child = run_child(
+                [sys.executable, str(BENCH_DIR / "refimport.py"), "fts", str(self.ref_db), str(self.jsonl)]
+            )
             if child.code != 0:
                 raise SystemExit(f"cannot build the reference DB: {child.error()}")
-        if "import" not in self.sections and not (self.args.reuse_db
-                                                   and self.newscli_db.exists()):
+        if "import" not in self.sections and not (self.args.reuse_db and self.newscli_db.exists()):
             print("building newscli's DB (untimed) for the search rows", file=sys.stderr)
             remove_db(self.newscli_db)
-            child = run_child([*self.newscli, "--db", str(self.newscli_db), "import",
-                               str(self.jsonl), "--quiet"])
+            child = run_child(
+                [*self.newscli, "--db", str(self.newscli_db), "import", str(self.jsonl), "--quiet"]
+            )
             if child.code != 0:
                 print(f"newscli import failed: {child.error()}", file=sys.stderr)
                 remove_db(self.newscli_db)
@@ -365,8 +400,16 @@ class Bench:
     # ------------------------------------------------------------ 2. whole-process search
 
     def newscli_search_cmd(self, spec: dict) -> list[str]:
-        cmd = [*self.newscli, "--db", str(self.search_db), "search", spec["query"],
-               "--limit", str(LIMIT), "--json"]
+        cmd = [
+            *self.newscli,
+            "--db",
+            str(self.search_db),
+            "search",
+            spec["query"],
+            "--limit",
+            str(LIMIT),
+            "--json",
+        ]
         if spec["since"]:
             cmd += ["--since", spec["since"]]
         if spec["until"]:
@@ -377,14 +420,28 @@ class Bench:
         if spec["since"] or spec["until"]:
             # `sqlite-utils search` has no date filter: the same search as a query.
             join = fts_join(db)
-            sql = ("SELECT articles.* FROM articles JOIN articles_fts ON "
-                   f"{join} WHERE articles_fts MATCH :q AND articles.published >= :since "
-                   "AND articles.published < date(:until, '+1 day') "
-                   f"ORDER BY articles_fts.rank LIMIT {LIMIT}")
-            return [*self.sqlite_utils, "query", str(db), sql, "-p", "q", spec["query"],
-                    "-p", "since", spec["since"], "-p", "until", spec["until"]]
-        return [*self.sqlite_utils, "search", str(db), "articles", spec["query"],
-                "--limit", str(LIMIT)]
+            sql = (
+                "SELECT articles.* FROM articles JOIN articles_fts ON "
+                f"{join} WHERE articles_fts MATCH :q AND articles.published >= :since "
+                "AND articles.published < date(:until, '+1 day') "
+                f"ORDER BY articles_fts.rank LIMIT {LIMIT}"
+            )
+            return [
+                *self.sqlite_utils,
+                "query",
+                str(db),
+                sql,
+                "-p",
+                "q",
+                spec["query"],
+                "-p",
+                "since",
+                spec["since"],
+                "-p",
+                "until",
+                spec["until"],
+            ]
+        return [*self.sqlite_utils, "search", str(db), "articles", spec["query"], "--limit", str(LIMIT)]
 
     def rg_cmd(self, spec: dict) -> tuple[str | list[str], bool] | None:
         if spec["since"] or spec["until"]:
@@ -414,8 +471,7 @@ class Bench:
             try:
                 if self.search_db is None:
                     raise RuntimeError("error: no newscli database (import failed)")
-                value, first = median_time(self.newscli_search_cmd(spec), self.runs,
-                                           ok_codes=(0, 1))
+                value, first = median_time(self.newscli_search_cmd(spec), self.runs, ok_codes=(0, 1))
                 hits = json.loads(first.stdout) if first.code == 0 else []
                 detail = f"{len(hits)} results"
             except (RuntimeError, ValueError) as exc:
@@ -433,15 +489,20 @@ class Bench:
                 except RuntimeError:
                     if db == self.ref_db:
                         raise
-                    su_value, _ = median_time(
-                        self.sqlite_utils_search_cmd(self.ref_db, spec), self.runs)
+                    su_value, _ = median_time(self.sqlite_utils_search_cmd(self.ref_db, spec), self.runs)
                     su_note = " (on the raw FTS5 DB: sqlite-utils rejected newscli's)"
             except RuntimeError as exc:
                 su_value = str(exc)
-            self.table.add(search_row(label + " vs sqlite-utils", value, su_value,
-                                      "≤ 0.6×" if kind == "rare term" else "—",
-                                      0.6 if kind == "rare term" else None,
-                                      detail + su_note))
+            self.table.add(
+                search_row(
+                    label + " vs sqlite-utils",
+                    value,
+                    su_value,
+                    "≤ 0.6×" if kind == "rare term" else "—",
+                    0.6 if kind == "rare term" else None,
+                    detail + su_note,
+                )
+            )
 
             rg = self.rg_cmd(spec)
             if rg is None:
@@ -454,9 +515,16 @@ class Bench:
                     rg_value, _ = median_time(cmd, self.runs, ok_codes=(0, 1), shell=shell)
                 except RuntimeError as exc:
                     rg_value = str(exc)
-            self.table.add(search_row(label + " vs rg -l -i", value, rg_value,
-                                      "≤ 0.25×" if kind == "rare term" else "—",
-                                      0.25 if kind == "rare term" else None, ""))
+            self.table.add(
+                search_row(
+                    label + " vs rg -l -i",
+                    value,
+                    rg_value,
+                    "≤ 0.25×" if kind == "rare term" else "—",
+                    0.25 if kind == "rare term" else None,
+                    "",
+                )
+            )
 
     # ------------------------------------------------------------ 3. in-process latency
 
@@ -464,14 +532,17 @@ class Bench:
         db = self.query_db()
         runs = self.latency_runs
         print(f"search (in process): {runs} runs + 1 warm-up", file=sys.stderr)
-        common_target = 0.050 if self.n <= 100_000 else (
-            0.250 if self.n >= 1_000_000 else
-            0.050 + 0.200 * (self.n - 100_000) / 900_000)
+        common_target = (
+            0.050
+            if self.n <= 100_000
+            else (0.250 if self.n >= 1_000_000 else 0.050 + 0.200 * (self.n - 100_000) / 900_000)
+        )
         try:
             if self.search_db is None:
                 raise RuntimeError("no newscli database (import failed)")
             from newscli.archive import connect_readonly
             from newscli.search import search_articles
+
             conn = connect_readonly(self.search_db)
             newscli_error = None
         except Exception as exc:  # any failure of code under test becomes a row
@@ -483,7 +554,8 @@ class Bench:
             sql, params = naive_sql(join, spec)
             try:
                 ref_times, ref_rows = time_calls(
-                    lambda sql=sql, params=params: naive.execute(sql, params).fetchall(), runs)
+                    lambda sql=sql, params=params: naive.execute(sql, params).fetchall(), runs
+                )
                 ref_ids = [str(r[0]) for r in ref_rows]
                 count = count_matches(naive, join, spec)
                 ref_value: float | str = statistics.median(ref_times)
@@ -503,26 +575,30 @@ class Bench:
                     detail = f"worst {fmt_ms(max(times))} · {ref_detail}{how}"
                     ids = [str(r["id"]) for r in results][:LIMIT]
                     if ref_ids is not None:
-                        overlap = (len(set(ids) & set(ref_ids)) / len(ref_ids)
-                                   if ref_ids else float(not ids))
+                        overlap = len(set(ids) & set(ref_ids)) / len(ref_ids) if ref_ids else float(not ids)
                 except Exception as exc:  # any failure of code under test becomes a row
                     value = f"error: {type(exc).__name__}: {exc}"[:160]
             is_common = kind == "very common term"
-            row = Row("3 Search in process", f"{label} (median)", "", target="—", met="—",
-                      details=detail)
+            row = Row("3 Search in process", f"{label} (median)", "", target="—", met="—", details=detail)
             row.value = value if isinstance(value, str) else fmt_ms(value)
-            row.reference = (ref_value if isinstance(ref_value, str)
-                             else f"{fmt_ms(ref_value)} naive bm25")
+            row.reference = ref_value if isinstance(ref_value, str) else f"{fmt_ms(ref_value)} naive bm25"
             if not isinstance(value, str) and not isinstance(ref_value, str):
                 row.ratio = fmt_ratio(value, ref_value)
             if is_common:
                 row.target = f"≤ {common_target * 1000:.0f} ms"
                 row.met = met(not isinstance(value, str) and value <= common_target)
             self.table.add(row)
-            self.table.add(Row(
-                "3 Search in process", f"{label}: overlap@{LIMIT} with exact bm25",
-                "—" if overlap is None else f"{overlap:.2f}", "1.00 (naive query)", "—",
-                "≥ 0.95", "not met" if overlap is None else met(overlap >= 0.95)))
+            self.table.add(
+                Row(
+                    "3 Search in process",
+                    f"{label}: overlap@{LIMIT} with exact bm25",
+                    "—" if overlap is None else f"{overlap:.2f}",
+                    "1.00 (naive query)",
+                    "—",
+                    "≥ 0.95",
+                    "not met" if overlap is None else met(overlap >= 0.95),
+                )
+            )
         naive.close()
 
     # ------------------------------------------------------------ 4. other commands
@@ -536,23 +612,51 @@ class Bench:
         timeline_sql = (
             "SELECT substr(articles.published, 1, 4) AS year, count(*) AS articles "
             f"FROM articles_fts JOIN articles ON {join} WHERE articles_fts MATCH :w "
-            "GROUP BY year ORDER BY year")
+            "GROUP BY year ORDER BY year"
+        )
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-            row = conn.execute("SELECT id FROM articles ORDER BY rowid LIMIT 1 OFFSET ?",
-                               (self.n // 2,)).fetchone()
+            row = conn.execute(
+                "SELECT id FROM articles ORDER BY rowid LIMIT 1 OFFSET ?", (self.n // 2,)
+            ).fetchone()
         article_id = str(row[0]) if row else "1"
-        cases.append((f"timeline {word}", [*self.newscli, "--db", str(db), "timeline", word],
-                      [*self.sqlite_utils, "query", str(db), timeline_sql, "-p", "w", word],
-                      "sqlite-utils query GROUP BY year", "< 1 s (at 1M)",
-                      lambda v, r: v < 1.0))
-        cases.append((f"show {article_id}",
-                      [*self.newscli, "--db", str(db), "show", article_id],
-                      [*self.sqlite_utils, "query", str(db),
-                       "SELECT * FROM articles WHERE id = :id", "-p", "id", article_id],
-                      "sqlite-utils query by id", "—", None))
-        cases.append(("--help", [*self.newscli, "--help"],
-                      [sys.executable, "-c", "import click"], "python -c 'import click'",
-                      "≤ 1.5×", lambda v, r: v <= 1.5 * r))
+        cases.append(
+            (
+                f"timeline {word}",
+                [*self.newscli, "--db", str(db), "timeline", word],
+                [*self.sqlite_utils, "query", str(db), timeline_sql, "-p", "w", word],
+                "sqlite-utils query GROUP BY year",
+                "< 1 s (at 1M)",
+                lambda v, r: v < 1.0,
+            )
+        )
+        cases.append(
+            (
+                f"show {article_id}",
+                [*self.newscli, "--db", str(db), "show", article_id],
+                [
+                    *self.sqlite_utils,
+                    "query",
+                    str(db),
+                    "SELECT * FROM articles WHERE id = :id",
+                    "-p",
+                    "id",
+                    article_id,
+                ],
+                "sqlite-utils query by id",
+                "—",
+                None,
+            )
+        )
+        cases.append(
+            (
+                "--help",
+                [*self.newscli, "--help"],
+                [sys.executable, "-c", "import click"],
+                "python -c 'import click'",
+                "≤ 1.5×",
+                lambda v, r: v <= 1.5 * r,
+            )
+        )
         for name, cmd, ref_cmd, ref_label, target, check in cases:
             value: float | str
             ref: float | str
@@ -572,8 +676,9 @@ class Bench:
             if not isinstance(value, str) and not isinstance(ref, str):
                 row.ratio = fmt_ratio(value, ref)
             if check is not None:
-                row.met = ("not met" if isinstance(value, str) or isinstance(ref, str)
-                           else met(check(value, ref)))
+                row.met = (
+                    "not met" if isinstance(value, str) or isinstance(ref, str) else met(check(value, ref))
+                )
             self.table.add(row)
 
     # ------------------------------------------------------------ driver
@@ -593,16 +698,16 @@ class Bench:
         return self.report()
 
     def report(self) -> str:
-        lines = [f"## N = {self.n:,}", "", *machine_description(self), "",
-                 self.table.markdown()]
+        lines = [f"## N = {self.n:,}", "", *machine_description(self), "", self.table.markdown()]
         return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- helpers
 
 
-def search_row(measure: str, value: float | str, ref: float | str, target: str,
-               limit: float | None, details: str) -> Row:
+def search_row(
+    measure: str, value: float | str, ref: float | str, target: str, limit: float | None, details: str
+) -> Row:
     row = Row("2 Search whole process", measure, "", target=target, met="—", details=details)
     row.value = value if isinstance(value, str) else fmt_ms(value)
     row.reference = ref if isinstance(ref, str) else fmt_ms(ref)
@@ -619,8 +724,7 @@ def fts_join(db: Path) -> str:
     """Join condition of articles_fts to articles, from the FTS table's content_rowid."""
     try:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-            row = conn.execute(
-                "SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()
+            row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()
     except sqlite3.Error:
         row = None
     match = re.search(r"content_rowid\s*=\s*['\"\[]?(\w+)", row[0] if row else "")
@@ -641,18 +745,19 @@ def date_filter(spec: dict) -> tuple[str, list[str]]:
 
 def naive_sql(join: str, spec: dict) -> tuple[str, list[str]]:
     where, params = date_filter(spec)
-    sql = ("SELECT articles.id, articles.title, articles.published, "
-           "bm25(articles_fts, 10.0, 5.0, 1.0) AS score, "
-           "snippet(articles_fts, -1, '[', ']', '…', 12) "
-           f"FROM articles_fts JOIN articles ON {join} "
-           f"WHERE articles_fts MATCH ?{where} ORDER BY score LIMIT {LIMIT}")
+    sql = (
+        "SELECT articles.id, articles.title, articles.published, "
+        "bm25(articles_fts, 10.0, 5.0, 1.0) AS score, "
+        "snippet(articles_fts, -1, '[', ']', '…', 12) "
+        f"FROM articles_fts JOIN articles ON {join} "
+        f"WHERE articles_fts MATCH ?{where} ORDER BY score LIMIT {LIMIT}"
+    )
     return sql, [spec["query"], *params]
 
 
 def count_matches(conn: sqlite3.Connection, join: str, spec: dict) -> int:
     where, params = date_filter(spec)
-    sql = (f"SELECT count(*) FROM articles_fts JOIN articles ON {join} "
-           f"WHERE articles_fts MATCH ?{where}")
+    sql = f"SELECT count(*) FROM articles_fts JOIN articles ON {join} WHERE articles_fts MATCH ?{where}"
     return conn.execute(sql, [spec["query"], *params]).fetchone()[0]
 
 
@@ -668,9 +773,10 @@ def time_calls(call: Callable[[], list], runs: int) -> tuple[list[float], list]:
 
 def newscli_call(search_articles, conn, spec: dict) -> tuple[Callable[[], list], str]:
     """A call of search_articles; dates go as ISO strings, or as dates if those fail."""
+
     def call_with(since, until):
-        return lambda: list(search_articles(conn, spec["query"], since=since, until=until,
-                                            limit=LIMIT))
+        return lambda: list(search_articles(conn, spec["query"], since=since, until=until, limit=LIMIT))
+
     if not (spec["since"] or spec["until"]):
         return call_with(None, None), ""
     as_str = call_with(spec["since"], spec["until"])
@@ -678,8 +784,7 @@ def newscli_call(search_articles, conn, spec: dict) -> tuple[Callable[[], list],
         as_str()
         return as_str, ""
     except Exception:  # the library may want date objects
-        as_date = call_with(dt.date.fromisoformat(spec["since"]),
-                            dt.date.fromisoformat(spec["until"]))
+        as_date = call_with(dt.date.fromisoformat(spec["since"]), dt.date.fromisoformat(spec["until"]))
         as_date()
         return as_date, " · dates passed as datetime.date"
 
@@ -708,11 +813,18 @@ def machine_description(bench: Bench) -> list[str]:
         except metadata.PackageNotFoundError:
             return "not installed"
 
-    commit = subprocess.run(["git", "-C", str(REPO_ROOT), "describe", "--always", "--dirty"],
-                            capture_output=True, text=True).stdout.strip() or "unknown"
+    commit = (
+        subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True
+        ).stdout.strip()
+        or "unknown"
+    )
     rg = shutil.which("rg")
-    rg_version = (subprocess.run([rg, "--version"], capture_output=True, text=True)
-                  .stdout.split("\n")[0] if rg else "absent")
+    rg_version = (
+        subprocess.run([rg, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+        if rg
+        else "absent"
+    )
     m = bench.manifest
     return [
         f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; commit {commit}",
@@ -722,9 +834,12 @@ def machine_description(bench: Bench) -> list[str]:
         f"- Corpus: {m['n']:,} articles, seed {m['seed']}, {m['vocabulary']} vocabulary; "
         f"JSONL {m['jsonl_bytes'] / 1e6:,.1f} MB, .txt {m['txt_bytes'] / 1e6:,.1f} MB",
         f"- Sections measured: {', '.join(bench.sections)}"
-        + ("" if "import" not in bench.sections else
-           f" (import inputs {', '.join(bench.args.import_inputs)}; references (b), "
-           f"{', '.join(r for r in bench.args.import_refs if r != 'b') or 'no other'})"),
+        + (
+            ""
+            if "import" not in bench.sections
+            else f" (import inputs {', '.join(bench.args.import_inputs)}; references (b), "
+            f"{', '.join(r for r in bench.args.import_refs if r != 'b') or 'no other'})"
+        ),
         f"- Runs: medians of {bench.import_runs} import run(s), {bench.runs} whole-process "
         f"runs after 1 warm-up, {bench.latency_runs} in-process runs after 1 warm-up; "
         "warm page cache",
@@ -737,6 +852,7 @@ SECTION_ROWS = {"import": "1 ", "search": "2 ", "latency": "3 ", "commands": "4 
 def merge_section(old: str, new: str, measured: list[str]) -> str:
     """The section for one N made of two partial runs: the rows of `measured` sections from
     `new`, the other rows from `old`, and both runs' descriptions."""
+
     def split(text: str) -> tuple[list[str], list[str], list[str]]:
         lines = text.strip().splitlines()
         described = [ln for ln in lines if ln.startswith("- ")]
@@ -746,20 +862,26 @@ def merge_section(old: str, new: str, measured: list[str]) -> str:
     old_described, head, old_rows = split(old)
     new_described, _, new_rows = split(new)
     prefixes = tuple(f"| {SECTION_ROWS[s]}" for s in measured)
-    rows = sorted([r for r in old_rows if not r.startswith(prefixes)] + new_rows,
-                  key=lambda r: r[:4])  # by section number, stable within a section
+    rows = sorted(
+        [r for r in old_rows if not r.startswith(prefixes)] + new_rows, key=lambda r: r[:4]
+    )  # by section number, stable within a section
     title = old.strip().splitlines()[0]
-    old_described = [ln for ln in old_described if not ln.startswith("- Sections measured")
-                     or not set(re.findall(r"\w+", ln.split(":", 1)[1])) <= set(measured)]
+    old_described = [
+        ln
+        for ln in old_described
+        if not ln.startswith("- Sections measured")
+        or not set(re.findall(r"\w+", ln.split(":", 1)[1])) <= set(measured)
+    ]
     return "\n".join([title, "", *old_described, "", *new_described, "", *head, *rows]) + "\n"
 
 
-def write_results(section: str, n: int, path: Path = RESULTS,
-                  merge: list[str] | None = None) -> None:
+def write_results(section: str, n: int, path: Path = RESULTS, merge: list[str] | None = None) -> None:
     """Replace (or add) the section for this N, keeping the others, ordered by N; with
     `merge` (the sections this run measured), keep the other sections' rows of that N."""
-    header = ("# newscli benchmark results\n\nWritten by `benchmarks/run.py`, one section "
-              "per corpus size; see `benchmarks/README.md` for what each row means.\n")
+    header = (
+        "# newscli benchmark results\n\nWritten by `benchmarks/run.py`, one section "
+        "per corpus size; see `benchmarks/README.md` for what each row means.\n"
+    )
     sections: dict[int, str] = {}
     if path.exists():
         parts = re.split(r"^(?=## N = )", path.read_text(encoding="utf-8"), flags=re.M)
@@ -779,29 +901,44 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=100_000, help="number of articles")
     parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED)
     parser.add_argument("--runs", type=int, default=5, help="timed runs per figure")
-    parser.add_argument("--import-runs", type=int, default=0,
-                        help="runs per import figure (default: --runs below N=200,000, else 1)")
-    parser.add_argument("--only", default=",".join(SECTIONS),
-                        help=f"comma-separated sections among {', '.join(SECTIONS)}")
-    parser.add_argument("--newscli", default="",
-                        help="command that runs newscli (default: the venv's console script)")
-    parser.add_argument("--reuse-db", action="store_true",
-                        help="without the import section, reuse newscli's DB from a former run")
-    parser.add_argument("--import-inputs", default="jsonl,txt",
-                        help="inputs the import section measures, among jsonl,txt")
-    parser.add_argument("--import-refs", default="a,b,c,c'",
-                        help="references the import section measures besides (b), "
-                             "among a,c,c' (a slow machine may skip some at N=1,000,000)")
-    parser.add_argument("--merge", action="store_true",
-                        help="with --only, keep the rows of the other sections already in "
-                             "RESULTS.md for this N (a scale run made in parts)")
+    parser.add_argument(
+        "--import-runs",
+        type=int,
+        default=0,
+        help="runs per import figure (default: --runs below N=200,000, else 1)",
+    )
+    parser.add_argument(
+        "--only", default=",".join(SECTIONS), help=f"comma-separated sections among {', '.join(SECTIONS)}"
+    )
+    parser.add_argument(
+        "--newscli", default="", help="command that runs newscli (default: the venv's console script)"
+    )
+    parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="without the import section, reuse newscli's DB from a former run",
+    )
+    parser.add_argument(
+        "--import-inputs", default="jsonl,txt", help="inputs the import section measures, among jsonl,txt"
+    )
+    parser.add_argument(
+        "--import-refs",
+        default="a,b,c,c'",
+        help="references the import section measures besides (b), "
+        "among a,c,c' (a slow machine may skip some at N=1,000,000)",
+    )
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="with --only, keep the rows of the other sections already in "
+        "RESULTS.md for this N (a scale run made in parts)",
+    )
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     args = parser.parse_args(argv)
     args.only = [s.strip() for s in args.only.split(",") if s.strip()]
     args.import_inputs = [s.strip() for s in args.import_inputs.split(",") if s.strip()]
     args.import_refs = [s.strip() for s in args.import_refs.split(",") if s.strip()]
-    if set(args.import_inputs) - {"jsonl", "txt"} or set(args.import_refs) - {"a", "b", "c",
-                                                                              "c'"}:
+    if set(args.import_inputs) - {"jsonl", "txt"} or set(args.import_refs) - {"a", "b", "c", "c'"}:
         parser.error("--import-inputs takes jsonl,txt and --import-refs a,b,c,c'")
     unknown = set(args.only) - set(SECTIONS)
     if unknown:

@@ -36,9 +36,7 @@ def default_db_path() -> Path:
     """`NEWSCLI_DB`, else `$XDG_DATA_HOME/newscli/news.db`, else `~/.local/share/newscli/news.db`."""
     if os.environ.get("NEWSCLI_DB"):
         return Path(os.environ["NEWSCLI_DB"]).expanduser()
-    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(
-        os.path.expanduser("~"), ".local", "share"
-    )
+    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return Path(data_home) / "newscli" / "news.db"
 
 
@@ -143,9 +141,7 @@ def _check_sqlite(conn: sqlite3.Connection, path: Path) -> int:
 
 
 def _missing(path: Path) -> ArchiveError:
-    return ArchiveError(
-        f"no database at {path}; create one with `newscli --db {path} import PATH...`"
-    )
+    return ArchiveError(f"no database at {path}; create one with `newscli --db {path} import PATH...`")
 
 
 def _folder_of(path: Path) -> Path:
@@ -184,10 +180,7 @@ def _why_not_written(path: Path, e: sqlite3.Error) -> str:
     if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
         return read_only_reason(path) or str(e)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return (
-            f"another program kept it locked for {BUSY_TIMEOUT_MS / 1000:g} s; try again when "
-            "it is done"
-        )
+        return f"another program kept it locked for {BUSY_TIMEOUT_MS / 1000:g} s; try again when it is done"
     return str(e)
 
 
@@ -266,18 +259,16 @@ def _use_wal(conn: sqlite3.Connection) -> None:
 def _has_tables(conn: sqlite3.Connection) -> bool:
     # Our own bookkeeping table alone is what an import killed while creating the file leaves.
     return (
-        conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE tbl_name != '_newscli_migrations'"
-        ).fetchone()[0]
+        conn.execute("SELECT count(*) FROM sqlite_master WHERE tbl_name != '_newscli_migrations'").fetchone()[
+            0
+        ]
         > 0
     )
 
 
 def _is_newscli(conn: sqlite3.Connection) -> bool:
     return bool(
-        conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'"
-        ).fetchone()
+        conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'").fetchone()
     )
 
 
@@ -293,17 +284,14 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.execute(
-                "CREATE TABLE IF NOT EXISTS _newscli_migrations "
-                "(name TEXT PRIMARY KEY, applied_at TEXT)"
+                "CREATE TABLE IF NOT EXISTS _newscli_migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
             )
             done = {row[0] for row in conn.execute("SELECT name FROM _newscli_migrations")}
             if name in done:
                 conn.execute("COMMIT")
                 continue
             fn(db)
-            conn.execute(
-                "INSERT INTO _newscli_migrations VALUES (?, datetime('now'))", (name,)
-            )
+            conn.execute("INSERT INTO _newscli_migrations VALUES (?, datetime('now'))", (name,))
             conn.execute(f"PRAGMA user_version = {len(done) + 1}")
             conn.execute("COMMIT")
         except BaseException:
@@ -330,9 +318,7 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     if version < len(MIGRATIONS):
         conn.close()
         if read_only:
-            raise ArchiveError(
-                f"{path}: made by an older newscli and needs upgrading, but {read_only}"
-            )
+            raise ArchiveError(f"{path}: made by an older newscli and needs upgrading, but {read_only}")
         # An older file: bring it up to date once, then read.
         open_archive(path).conn.close()
         conn = _connect(path)
@@ -355,9 +341,7 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     from urllib.parse import quote
 
     uri = "file:" + quote(str(path.absolute()), safe="/")
-    conn = sqlite3.connect(
-        uri + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
-    )
+    conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn

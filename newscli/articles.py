@@ -44,7 +44,5 @@ def find_article(conn: sqlite3.Connection, given: str) -> dict:
     if not rows:
         raise IdError(f"no article with id {given!r}")
     if len(rows) > 1:
-        raise IdError(
-            f"id prefix {given!r} is ambiguous: it matches {rows[0]['id']}, {rows[1]['id']}, ..."
-        )
+        raise IdError(f"id prefix {given!r} is ambiguous: it matches {rows[0]['id']}, {rows[1]['id']}, ...")
     return article_dict(rows[0])

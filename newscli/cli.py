@@ -151,9 +151,7 @@ class QueryCommand(NewscliCommand):
                         if ctx.resilient_parsing:  # shell completion of this option's value
                             options.pop()
                             break
-                        raise click.BadOptionUsage(
-                            name, f"Option '{name}' requires an argument.", ctx=ctx
-                        )
+                        raise click.BadOptionUsage(name, f"Option '{name}' requires an argument.", ctx=ctx)
                     options.append(args[i + 1])
                     i += 1
             else:
@@ -251,9 +249,7 @@ FORMAT_ALIASES = {"ndjson": "jsonl"}
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.pass_context
-def import_(
-    ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_run, quiet, as_json
-) -> None:
+def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_run, quiet, as_json) -> None:
     """Import articles from files, folders (recursive), globs or - (stdin).
 
     Formats: plain text (.txt), Markdown or text with front matter (.md), JSON (.json),
@@ -389,9 +385,7 @@ def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, pager: bool) -
     show_articles(articles, no_color=ctx.obj["no_color"], pager=pager)
 
 
-@cli.command(
-    short_help="What the archive holds, in numbers.", sections={"Output": ["top", "as_json"]}
-)
+@cli.command(short_help="What the archive holds, in numbers.", sections={"Output": ["top", "as_json"]})
 @click.option(
     "--top",
     type=click.IntRange(min=0),
@@ -492,12 +486,28 @@ def filter_options(fn):
 )  # fmt: skip
 @click.argument("query", nargs=-1, required=True)
 @filter_options
-@click.option("--sort", type=click.Choice(["rank", "newest", "oldest"]), default="rank",
-              show_default=True, help="Best match first, or by publication date.")
-@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, metavar="N",
-              help="At most N results (0: all).")
-@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="N",
-              help="Skip the first N results (the next page: --offset 20).")
+@click.option(
+    "--sort",
+    type=click.Choice(["rank", "newest", "oldest"]),
+    default="rank",
+    show_default=True,
+    help="Best match first, or by publication date.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    metavar="N",
+    help="At most N results (0: all).",
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="Skip the first N results (the next page: --offset 20).",
+)
 @click.option("--count", "count_only", is_flag=True, help="Print only the number of matches.")
 @click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
 @output_options()
@@ -567,7 +577,8 @@ def search(ctx: click.Context, query, since, until, sources, tags, sort, limit, 
     first = next(results, None)
     rows = [] if first is None else itertools.chain([first], results)
     written = write_rows(
-        ({**r, "snippet": marked_snippet(r["snippet"])} for r in rows), RESULT_COLUMNS,
+        ({**r, "snippet": marked_snippet(r["snippet"])} for r in rows),
+        RESULT_COLUMNS,
         output_format,
     )
     sys.exit(0 if written else 1)
@@ -596,11 +607,17 @@ def _page_note(offset: int, shown: int, total: int) -> str:
 )  # fmt: skip
 @click.argument("query", nargs=-1)
 @filter_options
-@click.option("--by", type=click.Choice(["day", "week", "month", "year"]),
-              help="Count per day, ISO week (2022-W19), month or year. "
-              "Default: the finest that gives at most 60 rows.")
-@click.option("--list", "as_list", is_flag=True,
-              help="List the matching articles under their periods instead of counting.")
+@click.option(
+    "--by",
+    type=click.Choice(["day", "week", "month", "year"]),
+    help="Count per day, ISO week (2022-W19), month or year. Default: the finest that gives at most 60 rows.",
+)
+@click.option(
+    "--list",
+    "as_list",
+    is_flag=True,
+    help="List the matching articles under their periods instead of counting.",
+)
 @click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
 @output_options(formats=("table", "json", "jsonl", "csv", "tsv", "ids"))
 @click.pass_context

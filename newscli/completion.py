@@ -58,9 +58,7 @@ def _matching(rows: Iterable[tuple], incomplete: str) -> list:
 
     wanted = incomplete.casefold()
     return [
-        CompletionItem(
-            _for_bash(row[0]), help=clean(row[1], one_line=True)[:60] if len(row) > 1 else None
-        )
+        CompletionItem(_for_bash(row[0]), help=clean(row[1], one_line=True)[:60] if len(row) > 1 else None)
         for row in rows
         if row[0].casefold().startswith(wanted)
     ][:MAX_SUGGESTIONS]
@@ -77,9 +75,9 @@ def _one_per_spelling(rows: list[tuple]) -> list[tuple]:
 def complete_sources(ctx, param, incomplete: str) -> list:
     """The source names in the archive (`--source`)."""
     return _matching(
-        _one_per_spelling(_query(
-            ctx, "SELECT DISTINCT source FROM articles WHERE source IS NOT NULL ORDER BY source"
-        )),  # fmt: skip
+        _one_per_spelling(
+            _query(ctx, "SELECT DISTINCT source FROM articles WHERE source IS NOT NULL ORDER BY source")
+        ),  # fmt: skip
         incomplete,
     )
 
@@ -87,12 +85,14 @@ def complete_sources(ctx, param, incomplete: str) -> list:
 def complete_tags(ctx, param, incomplete: str) -> list:
     """The tags in the archive (`--tag`), once articles carry tags."""
     return _matching(
-        _one_per_spelling(_query(
-            ctx,
-            "SELECT DISTINCT t.value FROM articles, json_each(articles.tags) AS t"
-            " WHERE json_valid(articles.tags) AND json_type(articles.tags) = 'array'"
-            " AND t.type = 'text' ORDER BY t.value",
-        )),  # fmt: skip
+        _one_per_spelling(
+            _query(
+                ctx,
+                "SELECT DISTINCT t.value FROM articles, json_each(articles.tags) AS t"
+                " WHERE json_valid(articles.tags) AND json_type(articles.tags) = 'array'"
+                " AND t.type = 'text' ORDER BY t.value",
+            )
+        ),  # fmt: skip
         incomplete,
     )
 

@@ -58,9 +58,7 @@ def normalise_for_id(text: str | None) -> str:
 
 def make_article_id(title: str, published: str | None, body: str) -> str:
     """A stable id: the same article gets the same id on any machine, in any input format."""
-    key = "\x1f".join(
-        (normalise_for_id(title), (published or "")[:10], normalise_for_id(body))
-    )
+    key = "\x1f".join((normalise_for_id(title), (published or "")[:10], normalise_for_id(body)))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 

@@ -247,9 +247,7 @@ class _Parser:
             node: _Node | None
             if tok.kind == "(":
                 if depth >= MAX_NESTING:
-                    raise QueryError(
-                        f"too many nested parentheses in query (at most {MAX_NESTING})"
-                    )
+                    raise QueryError(f"too many nested parentheses in query (at most {MAX_NESTING})")
                 node = self.group(depth + 1)
                 if self.i >= len(self.toks):
                     raise QueryError("unbalanced parenthesis in query")

@@ -201,9 +201,7 @@ def render_stats(console, stats: dict) -> None:
         table.add_column("Articles", justify="right", header_style="bold cyan")
         for item in items:
             name = item[key]
-            label = Text(clean(name, one_line=True)) if name is not None else Text(
-                f"(no {key})", style="dim"
-            )
+            label = Text(clean(name, one_line=True)) if name is not None else Text(f"(no {key})", style="dim")
             table.add_row(label, f"{item['articles']:,}")
         shown = sum(1 for item in items if item[key] is not None)
         console.print()
@@ -284,9 +282,9 @@ def output_options(formats: tuple[str, ...] = FORMATS):
             chosen = "json" if json_flag else (output_format or formats[0])
             return fn(*args, output_format=chosen, **kwargs)
 
-        command = click.option(
-            "--json", "json_flag", is_flag=True, help="Shortcut for --format json."
-        )(command)
+        command = click.option("--json", "json_flag", is_flag=True, help="Shortcut for --format json.")(
+            command
+        )
         return click.option(
             "--format",
             "output_format",
@@ -309,13 +307,7 @@ def _cell(value: Any) -> str:
 
 def _tsv_cell(value: Any) -> str:
     # Linear TSV: backslash, tab and line breaks are escaped so each row stays one line.
-    return (
-        _cell(value)
-        .replace("\\", "\\\\")
-        .replace("\t", "\\t")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-    )
+    return _cell(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def write_rows(rows, columns: list[str] | tuple[str, ...], fmt: str,

@@ -117,8 +117,7 @@ def filter_sql(conn: sqlite3.Connection, *, since=None, until=None, source=None,
             ))  # fmt: skip
             marks = ", ".join("?" * len(spellings))
             sql.append(
-                f" AND EXISTS (SELECT 1 FROM json_each({table}.tags) "
-                f"WHERE value COLLATE NOCASE IN ({marks}))"
+                f" AND EXISTS (SELECT 1 FROM json_each({table}.tags) WHERE value COLLATE NOCASE IN ({marks}))"
             )
             params.extend(spellings)
     return "".join(sql), params
@@ -208,8 +207,19 @@ def search_articles(
     """One page of the articles matching `query`, as dicts with RESULT_COLUMNS (see
     iter_search_articles)."""
     return list(
-        iter_search_articles(conn, query, since=since, until=until, source=source, tag=tag,
-                             sort=sort, limit=limit, offset=offset, raw=raw, plan=plan)  # fmt: skip
+        iter_search_articles(
+            conn,
+            query,
+            since=since,
+            until=until,
+            source=source,
+            tag=tag,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+            raw=raw,
+            plan=plan,
+        )  # fmt: skip
     )
 
 
@@ -312,7 +322,11 @@ def _second_core_free() -> bool:
 
 
 def _rank_in_parts(
-    conn: sqlite3.Connection, expression: str, where: str, params: list, k: int,
+    conn: sqlite3.Connection,
+    expression: str,
+    where: str,
+    params: list,
+    k: int,
     plan: str = "join",
 ) -> list[tuple[int, float]] | None:
     """The best `k` (seq, bm25) of the matches, ranked in two parts; None when ranking in
@@ -378,7 +392,13 @@ def _page_rows(conn: sqlite3.Connection, expression: str, ranked) -> list[dict]:
 
 
 def count_matches(
-    conn: sqlite3.Connection, query: str, *, since=None, until=None, source=None, tag=None,
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    since=None,
+    until=None,
+    source=None,
+    tag=None,
     raw=False,
 ) -> int:
     """How many articles match `query` with these filters (the same ones as search_articles)."""

@@ -126,8 +126,7 @@ def _matching(query: str | None, raw: bool, conn, where: str, plan: str | None =
             [expression],
         )
     return (
-        "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-        f"WHERE articles_fts MATCH ?{where}",
+        f"FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?{where}",
         [expression],
     )
 

@@ -49,6 +49,7 @@ def main(db: str, stop_file: str, expected_file: str) -> None:
         if count < last_count or (count % BATCH_ARTICLES and count != total):
             problems.append(f"{what}: {count} generated articles after {last_count}")
         last_count = max(last_count, count)
+
     stop = Path(stop_file)
     ids = sorted(expected)
     while not stop.exists():

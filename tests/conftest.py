@@ -85,6 +85,4 @@ def run_installed(*args, input=None, env=None, timeout=120):
     )
 
 
-needs_shared = pytest.mark.skipif(
-    not (SHARED / "corpora").is_dir(), reason="../shared corpora not present"
-)
+needs_shared = pytest.mark.skipif(not (SHARED / "corpora").is_dir(), reason="../shared corpora not present")

@@ -44,9 +44,9 @@ def check_archive(db: Path) -> dict:
     conn = sqlite3.connect(db, timeout=60)
     try:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        has_articles = conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE name = 'articles'"
-        ).fetchone()[0]
+        has_articles = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'articles'").fetchone()[
+            0
+        ]
         if not has_articles:
             return {"integrity": integrity, "articles": 0, "indexed": 0}
         # Raises sqlite3.DatabaseError ("database disk image is malformed") on a bad index.

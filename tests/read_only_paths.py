@@ -38,18 +38,22 @@ def read_only(target: Path):
         mode = target.stat().st_mode
         target.chmod(0o555 if target.is_dir() else 0o444)
         undo = ["chmod", f"{mode & 0o7777:o}", str(target)]
-    elif shutil.which("chattr") and subprocess.run(
-        ["chattr", "+i", str(target)], capture_output=True
-    ).returncode == 0:
+    elif (
+        shutil.which("chattr")
+        and subprocess.run(["chattr", "+i", str(target)], capture_output=True).returncode == 0
+    ):
         undo = ["chattr", "-i", str(target)]
-    elif target.is_dir() and subprocess.run(
-        ["mount", "--bind", str(target), str(target)], capture_output=True
-    ).returncode == 0:
+    elif (
+        target.is_dir()
+        and subprocess.run(["mount", "--bind", str(target), str(target)], capture_output=True).returncode == 0
+    ):
         undo = ["umount", str(target)]
         subprocess.run(["mount", "-o", "remount,ro,bind", str(target)], check=True)
     if undo is None:
-        pytest.skip("root here can neither chattr +i nor bind-mount read-only: cannot make "
-                    f"{target.name} read-only for this test")
+        pytest.skip(
+            "root here can neither chattr +i nor bind-mount read-only: cannot make "
+            f"{target.name} read-only for this test"
+        )
     try:
         if not _writes_blocked(target):
             pytest.skip(f"{' '.join(undo[:1])} did not stop writes to {target.name} here")

@@ -35,8 +35,7 @@ def test_reading_a_missing_database_creates_nothing(run, tmp_path):
     result = run("show", "28d491df", db=missing)
     assert result.exit_code == 2
     assert result.stderr == (
-        f"error: no database at {missing}; create one with "
-        f"`newscli --db {missing} import PATH...`\n"
+        f"error: no database at {missing}; create one with `newscli --db {missing} import PATH...`\n"
     )
     assert not missing.exists() and not missing.parent.exists()
 

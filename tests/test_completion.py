@@ -23,9 +23,13 @@ def complete(shell, words, *, env=None, cword=None):
 
 @pytest.fixture
 def sources_db(run, db_path):
-    for source, name in (("BBC", "cp1252-curly-quotes.txt"), ("The Guardian", "utf8-bom-crlf.txt"),
-                         ("bellingcat", "date-after-headline.txt"),
-                         ("BBC", "iso-date-and-byline.txt"), (None, "seed-two-dates-standfirst.txt")):
+    for source, name in (
+        ("BBC", "cp1252-curly-quotes.txt"),
+        ("The Guardian", "utf8-bom-crlf.txt"),
+        ("bellingcat", "date-after-headline.txt"),
+        ("BBC", "iso-date-and-byline.txt"),
+        (None, "seed-two-dates-standfirst.txt"),
+    ):
         labels = ["--source", source] if source else []
         assert run("import", "-q", *labels, ARTICLES / name).exit_code == 0
     return db_path
@@ -48,11 +52,11 @@ def test_values_with_spaces_come_escaped_for_bash_and_as_is_for_zsh(sources_db):
     # bash inserts what it gets; the user may have typed the space escaped or quoted
     for typed in ("The\\ G", '"The G', "'the g"):
         words = f"newscli --db {sources_db} import --source {typed}"
-        assert complete("bash", words, cword=5) == [
-            "plain,The\\ Guardian"
-        ]
+        assert complete("bash", words, cword=5) == ["plain,The\\ Guardian"]
     assert complete("zsh", f"newscli --db {sources_db} import --source The\\ G", cword=5) == [
-        "plain", "The Guardian", "_"
+        "plain",
+        "The Guardian",
+        "_",
     ]
 
 

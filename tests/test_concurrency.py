@@ -97,9 +97,7 @@ def test_reading_while_another_process_imports(tmp_path, record_property):
     assert installed_shows >= 1
     summary = json.loads(out)
     assert summary["imported"] + summary["duplicates"] == len(titles)
-    assert check_archive(db) == {
-        "integrity": "ok", "articles": len(titles) + 1, "indexed": len(titles) + 1
-    }
+    assert check_archive(db) == {"integrity": "ok", "articles": len(titles) + 1, "indexed": len(titles) + 1}
     record_property("concurrent_shows", figures["shows"] + installed_shows)
     record_property("concurrent_snapshots", figures["snapshots"])
     record_property("concurrent_searches", figures["searches"])
@@ -132,9 +130,7 @@ def test_two_imports_at_once_into_a_new_file_both_finish(tmp_path, record_proper
         assert sum(s["duplicates"] for s in summaries) == 1000
         found = rows(db, "SELECT title FROM articles")
         assert sorted(r["title"] for r in found) == sorted(titles)
-        assert check_archive(db) == {
-            "integrity": "ok", "articles": len(titles), "indexed": len(titles)
-        }
+        assert check_archive(db) == {"integrity": "ok", "articles": len(titles), "indexed": len(titles)}
     # Many starts at the same moment into a new file, where both processes make the schema.
     alone = run_installed("--db", tmp_path / "alone.db", "import", ARTICLES, "--json")
     fixture_articles = json.loads(alone.stdout)["imported"]
@@ -155,7 +151,9 @@ def test_two_imports_at_once_into_a_new_file_both_finish(tmp_path, record_proper
         assert sum(s["imported"] for s in summaries) == fixture_articles
         assert sum(s["duplicates"] for s in summaries) == 2 * files - fixture_articles
         assert check_archive(db) == {
-            "integrity": "ok", "articles": fixture_articles, "indexed": fixture_articles
+            "integrity": "ok",
+            "articles": fixture_articles,
+            "indexed": fixture_articles,
         }
     record_property("simultaneous_import_rounds", 10)
 
@@ -187,11 +185,11 @@ def test_a_second_process_migrating_the_same_new_file_waits_and_skips(db_path):
     assert names == [name for name, _ in archive.MIGRATIONS]
 
 
-@pytest.mark.parametrize("args", [("show", "28d491df"), ("search", "kharkiv"),
-                                  ("import", str(ARTICLES / "date-before-headline.txt"))])
-def test_an_archive_locked_by_another_program_is_a_one_line_error(
-    run, fixtures_db, monkeypatch, args
-):
+@pytest.mark.parametrize(
+    "args",
+    [("show", "28d491df"), ("search", "kharkiv"), ("import", str(ARTICLES / "date-before-headline.txt"))],
+)
+def test_an_archive_locked_by_another_program_is_a_one_line_error(run, fixtures_db, monkeypatch, args):
     """Another program holding the file locked longer than the wait: told in our words."""
     from newscli import archive
 
@@ -211,9 +209,7 @@ def test_an_archive_locked_by_another_program_is_a_one_line_error(
     )
 
 
-def test_an_import_waiting_too_long_for_another_writer_stops_in_one_line(
-    run, fixtures_db, monkeypatch
-):
+def test_an_import_waiting_too_long_for_another_writer_stops_in_one_line(run, fixtures_db, monkeypatch):
     from newscli import archive
 
     monkeypatch.setattr(archive, "BUSY_TIMEOUT_MS", 300)
@@ -231,8 +227,6 @@ def test_an_import_waiting_too_long_for_another_writer_stops_in_one_line(
         f"error: cannot write to {fixtures_db}: another program kept it locked for 0.3 s; try "
         "again when it is done; 0 articles of this import were committed before\n"
     )
-
-
 
 
 def _open_new_archive(path: str, start, results) -> None:

@@ -27,7 +27,9 @@ def test_python_dash_m_and_stdin(tmp_path):
     text = (ARTICLES / "seed-two-dates-standfirst.txt").read_bytes()
     done = subprocess.run(
         [sys.executable, "-m", "newscli", "--db", str(db), "import", "-"],
-        input=text, capture_output=True, timeout=60,
+        input=text,
+        capture_output=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr.decode().strip() == (
@@ -39,8 +41,7 @@ def test_python_dash_m_and_stdin(tmp_path):
 
 def test_env_var_locates_database(tmp_path):
     db = tmp_path / "env.db"
-    done = run_installed("import", ARTICLES / "date-before-headline.txt",
-                         env={"NEWSCLI_DB": str(db)})
+    done = run_installed("import", ARTICLES / "date-before-headline.txt", env={"NEWSCLI_DB": str(db)})
     assert done.returncode == 0 and db.exists()
 
 

@@ -42,8 +42,22 @@ def generated_db(tmp_path_factory):
                      + ("T10:30:00+00:00" if n % 5 == 0 else ""))  # fmt: skip
         source = ("BBC", "Reuters", None)[n % 3]
         # ...and a unique id each, as distinct articles with equal text would have.
-        rows.append((f"{n:016x}", title, None, body, published, None, source, None, "[]",
-                     None, len(words), "2026-01-01T00:00:00+00:00"))
+        rows.append(
+            (
+                f"{n:016x}",
+                title,
+                None,
+                body,
+                published,
+                None,
+                source,
+                None,
+                "[]",
+                None,
+                len(words),
+                "2026-01-01T00:00:00+00:00",
+            )
+        )
     for start in range(0, N, 500):
         insert_batch(db.conn, [r + ("[]", "{}") if _has_tags(db.conn) else r
                                for r in rows[start : start + 500]])  # fmt: skip

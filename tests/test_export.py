@@ -38,7 +38,7 @@ def test_jsonl_keeps_the_text_byte_for_byte(run, fixtures_db):
     stored = rows(fixtures_db, "SELECT title, body FROM articles WHERE id = '71ebdd25eafda9ac'")[0]
     assert (markup["title"], markup["body"]) == (stored["title"], stored["body"])
     assert "\x1b[31m" in markup["title"]
-    assert '\\u001b[31m' in by_id["71ebdd25eafda9ac"]  # escaped by JSON, one line per article
+    assert "\\u001b[31m" in by_id["71ebdd25eafda9ac"]  # escaped by JSON, one line per article
     curly = json.loads(by_id["8d94076c3f1988c7"])
     assert "“" in by_id["8d94076c3f1988c7"] and "“" in curly["title"]  # UTF-8, not \u201c
 

@@ -30,8 +30,22 @@ date_text = st.one_of(st.lists(st.sampled_from(DATE_BITS), max_size=6).map("".jo
 id_text = st.one_of(
     st.text(alphabet="0123456789abcdefABCDEF", max_size=20),
     st.text(max_size=20),
-    st.sampled_from([SEED_ID, SEED_ID[:4], SEED_ID.upper(), f" {SEED_ID} ", "x' OR '1'='1",
-                     "' OR 1=1 --", "%", "_", "28d491df%", "*", "\x00", "\u202e28d4"]),
+    st.sampled_from(
+        [
+            SEED_ID,
+            SEED_ID[:4],
+            SEED_ID.upper(),
+            f" {SEED_ID} ",
+            "x' OR '1'='1",
+            "' OR 1=1 --",
+            "%",
+            "_",
+            "28d491df%",
+            "*",
+            "\x00",
+            "\u202e28d4",
+        ]
+    ),
 )
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 COUNTS: dict[str, int] = {}
@@ -68,9 +82,7 @@ def invoke(archive: str, *args: str, raw: bool = False):
     return result
 
 
-FUZZ = settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @FUZZ
@@ -114,8 +126,11 @@ def test_since_and_until_never_break(archive, since, until):
 
 
 @FUZZ
-@given(source=st.text(max_size=30), tag=st.text(max_size=30),
-       limit=st.sampled_from(["0", "1", "-1", "1e9", "99999999999999999999", "x", ""]))
+@given(
+    source=st.text(max_size=30),
+    tag=st.text(max_size=30),
+    limit=st.sampled_from(["0", "1", "-1", "1e9", "99999999999999999999", "x", ""]),
+)
 @example(source="x' OR '1'='1", tag="%", limit="0")
 def test_sources_tags_and_limits_never_break(archive, source, tag, limit):
     invoke(archive, "search", "kharkiv", "--source", source, "--tag", tag)

@@ -58,9 +58,7 @@ def test_a_read_only_folder_refuses_writes_and_still_serves_reads(archive_copy):
     before = archive_copy.read_bytes()
     with read_only(folder):
         done = run_installed("--db", archive_copy, "import", ARTICLES / "date-before-headline.txt")
-        assert_one_line_error(
-            done, 2, f"cannot write to {archive_copy}: its folder {folder} is read-only"
-        )
+        assert_one_line_error(done, 2, f"cannot write to {archive_copy}: its folder {folder} is read-only")
         new = folder / "new.db"
         made = run_installed("--db", new, "import", ARTICLES)
         assert_one_line_error(made, 2, f"cannot create {new}: the folder {folder} is read-only")
@@ -78,9 +76,12 @@ def _can_mount_tmpfs(where: Path) -> bool:
     if not IS_ROOT or not shutil.which("mount"):
         return False
     where.mkdir()
-    return subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(where)], capture_output=True
-    ).returncode == 0
+    return (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(where)], capture_output=True
+        ).returncode
+        == 0
+    )
 
 
 def _fill(folder: Path) -> Path:
@@ -130,7 +131,9 @@ def test_a_full_disk_stops_the_import_in_one_line_and_keeps_what_was_stored(tmp_
             committed = 0
         filler.unlink()
         assert check_archive(db) == {
-            "integrity": "ok", "articles": base + committed, "indexed": base + committed
+            "integrity": "ok",
+            "articles": base + committed,
+            "indexed": base + committed,
         }
         again = run_installed("--db", db, "import", corpus, "--quiet")
         assert again.returncode == 0, again.stderr

@@ -54,8 +54,7 @@ CASES: dict[str, tuple[bytes, dict]] = {
     ),
     "truncated-utf8.txt": (
         "Café society returns\n\nThe cafés of Kyiv reopened, coffee for 3 €".encode()[:-1],
-        {"title": "Café society returns",
-         "body": "The cafés of Kyiv reopened, coffee for 3 \ufffd"},
+        {"title": "Café society returns", "body": "The cafés of Kyiv reopened, coffee for 3 \ufffd"},
     ),
     "cp1252-ending-in-e-acute.txt": (
         "Night at the café\n\nWe met at the café".encode("cp1252"),
@@ -79,13 +78,15 @@ CASES: dict[str, tuple[bytes, dict]] = {
     ),
     "markup-and-escapes.txt": (
         f"{MARKUP_TITLE}\n\n2021-06-01\n\n{ESCAPES_BODY}\n".encode(),
-        {"title": MARKUP_TITLE, "published": "2021-06-01",
-         "body": ESCAPES_BODY.replace("\r", " ")},  # a lone CR ends a line (old Mac)
+        {
+            "title": MARKUP_TITLE,
+            "published": "2021-06-01",
+            "body": ESCAPES_BODY.replace("\r", " "),
+        },  # a lone CR ends a line (old Mac)
     ),
     "old-mac-cr-only.txt": (
         b"Mac headline\r\r5 June 2021\r\rFirst para.\r\rSecond para.\r",
-        {"title": "Mac headline", "published": "2021-06-05",
-         "body": "First para.\n\nSecond para."},
+        {"title": "Mac headline", "published": "2021-06-05", "body": "First para.\n\nSecond para."},
     ),
     "bidi-title.txt": (
         "\u202eevil\u202c \u2066isolate\u2069 title\n\nBody \u200fmark.\n".encode(),
@@ -145,9 +146,7 @@ def write_cases(folder):
     }
 
 
-def test_every_hostile_file_is_imported_or_reported_and_the_run_goes_on(
-    tmp_path, db_path, record_property
-):
+def test_every_hostile_file_is_imported_or_reported_and_the_run_goes_on(tmp_path, db_path, record_property):
     expected = write_cases(tmp_path / "hostile")
     done = run_installed("--db", db_path, "import", tmp_path / "hostile", "--json", timeout=300)
     err = done.stderr.decode()
@@ -224,15 +223,12 @@ def edge_dates_db(tmp_path, run, db_path):
         (("timeline", "far", "--by", "month", "--until", "9999-12-31"), "9999-12"),
         (("timeline", "year", "one", "--by", "week"), "0001-W01          1   █"),
         (("timeline", "--list", "--by", "week"), "0001-W01"),
-        (("search", "body", "--since", "9999-12-31", "--until", "9999-12-31", "--format", "ids"),
-         None),
+        (("search", "body", "--since", "9999-12-31", "--until", "9999-12-31", "--format", "ids"), None),
         (("search", "body", "--until", "0001-01-01", "--format", "ids"), None),
         (("search", "body", "--sort", "newest", "--format", "ids"), None),
     ],
 )
-def test_dates_at_the_ends_of_the_calendar_do_not_break_search_or_timeline(
-    run, edge_dates_db, args, shown
-):
+def test_dates_at_the_ends_of_the_calendar_do_not_break_search_or_timeline(run, edge_dates_db, args, shown):
     result = run(*args)
     assert result.exit_code == 0, result.stderr
     assert "Traceback" not in result.stderr
@@ -253,9 +249,7 @@ def test_a_chart_up_to_9999_ends_on_the_last_day_there_is(run, edge_dates_db):
     result = run("timeline", "--by", "year", "--json")
     periods = json.loads(result.stdout)
     assert periods[0] == {"period": "0001", "start": "0001-01-01", "end": "0001-12-31", "count": 1}
-    assert periods[-1] == {
-        "period": "9999", "start": "9999-01-01", "end": "9999-12-31", "count": 1
-    }
+    assert periods[-1] == {"period": "9999", "start": "9999-01-01", "end": "9999-12-31", "count": 1}
     assert len(periods) == 9999 and sum(p["count"] for p in periods) == 3
 
 
@@ -279,8 +273,11 @@ def test_random_bytes_become_an_article_or_a_reason(tmp_path):
     tried = []
 
     @settings(max_examples=200, deadline=None)
-    @given(data=st.one_of(st.binary(max_size=300),
-                          st.lists(st.sampled_from(FILE_BITS), max_size=14).map(b"".join)))
+    @given(
+        data=st.one_of(
+            st.binary(max_size=300), st.lists(st.sampled_from(FILE_BITS), max_size=14).map(b"".join)
+        )
+    )
     def one_file(data):
         path = tmp_path / f"random-{len(tried)}.txt"
         path.write_bytes(data)
@@ -316,19 +313,31 @@ RECORD_CASES: dict[str, tuple[bytes, dict]] = {
     ),
     "deeply-nested-field.json": (
         b'[{"title": "Fine", "body": "First record."}, {"title": '
-        + b'{"a":' * 50_000 + b"1" + b"}" * 50_000 + b', "body": "x"}]',
-        {"error": "malformed JSON after record 1: nested deeper than 64 levels",
-         "Fine": {"body": "First record."}},
+        + b'{"a":' * 50_000
+        + b"1"
+        + b"}" * 50_000
+        + b', "body": "x"}]',
+        {
+            "error": "malformed JSON after record 1: nested deeper than 64 levels",
+            "Fine": {"body": "First record."},
+        },
     ),
     "deeply-nested-line.jsonl": (
-        b'{"title": "Before", "body": "Line one."}\n' + b"[" * 100_000 + b"]" * 100_000
+        b'{"title": "Before", "body": "Line one."}\n'
+        + b"[" * 100_000
+        + b"]" * 100_000
         + b'\n{"title": "After", "body": "Line three."}\n',
-        {"error": "malformed JSON: nested too deeply", "line": 2,
-         "Before": {"body": "Line one."}, "After": {"body": "Line three."}},
+        {
+            "error": "malformed JSON: nested too deeply",
+            "line": 2,
+            "Before": {"body": "Line one."},
+            "After": {"body": "Line three."},
+        },
     ),
     "number-where-a-string-belongs.json": (
-        json.dumps([{"title": 12345, "body": "Numbered headline."},
-                    {"title": "Pi body", "body": 3.14}]).encode(),
+        json.dumps(
+            [{"title": 12345, "body": "Numbered headline."}, {"title": "Pi body", "body": 3.14}]
+        ).encode(),
         {"12345": {"body": "Numbered headline."}, "Pi body": {"body": "3.14"}},
     ),
     "lone-surrogate-escape.jsonl": (
@@ -359,23 +368,23 @@ RECORD_CASES: dict[str, tuple[bytes, dict]] = {
         {"error": "row has 1 field, the header has 2", "line": 2},
     ),
     "billion-laughs.md": (
-        ("---\ntitle: Laughs\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
-         + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9))
-         + "---\n\nBody.\n").encode(),
-        {"error": "bad YAML front matter: aliases (*name) are not read in front matter",
-         "line": 4},
+        (
+            "---\ntitle: Laughs\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+            + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9))
+            + "---\n\nBody.\n"
+        ).encode(),
+        {"error": "bad YAML front matter: aliases (*name) are not read in front matter", "line": 4},
     ),
     "truncated.json": (b'[{"title": "x", "body": ', {"error": "malformed JSON: parse error: premature EOF"}),
 }
 
 
-def test_hostile_json_and_csv_are_imported_or_reported_record_by_record(
-    tmp_path, db_path, record_property
-):
+def test_hostile_json_and_csv_are_imported_or_reported_record_by_record(tmp_path, db_path, record_property):
     folder = tmp_path / "records"
     folder.mkdir()
     for name, (data, _) in RECORD_CASES.items():
         (folder / name).write_bytes(data)
+
     def at_most_2_gb():  # a regression here once took 24 GB: fail, do not take the machine
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 

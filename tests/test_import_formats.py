@@ -643,9 +643,7 @@ def test_dry_run_json_with_map_and_problems(run, db_path):
         (5, "record has neither title"),
         (None, "--map title=headline_tex"),
     ]
-    assert bad["problems"][-1]["error"] == (
-        "--map title=headline_text: no such field in the records read"
-    )
+    assert bad["problems"][-1]["error"] == ("--map title=headline_text: no such field in the records read")
 
 
 def test_dry_run_stops_after_the_first_records(run, tmp_path):
@@ -788,8 +786,11 @@ def test_json_shapes_that_are_not_articles(run, tmp_path, content, error):
 FORMATS = ["text", "markdown", "json", "jsonl", "csv", "tsv", "html"]
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-        st.sampled_from(["title", "body", "date", "tags", "authors", "source", "x"]), inner, max_size=5
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["title", "body", "date", "tags", "authors", "source", "x"]), inner, max_size=5
+        )
     ),
     max_leaves=12,
 )
@@ -802,7 +803,7 @@ JSONISH = st.recursive(
         st.binary(max_size=300),
         JSONISH.map(lambda v: json.dumps(v).encode()),
         st.lists(JSONISH.map(json.dumps), max_size=4).map(lambda ls: "\n".join(ls).encode()),
-        st.text(alphabet=",;\t\"\n\r xab:-#", max_size=120).map(str.encode),
+        st.text(alphabet=',;\t"\n\r xab:-#', max_size=120).map(str.encode),
     ),
     gz=st.booleans(),
 )

@@ -93,8 +93,13 @@ def test_resolved_path_equals_path_resolve(tmp_path):
     (tmp_path / "link").symlink_to(real)
     (real / "b.txt").symlink_to(real / "a.txt")
     os.chdir(tmp_path)
-    for name in ["link/a.txt", str(tmp_path / "link" / "a.txt"), "real/b.txt", "link/b.txt",
-                 "./real/../real/a.txt"]:
+    for name in [
+        "link/a.txt",
+        str(tmp_path / "link" / "a.txt"),
+        "real/b.txt",
+        "link/b.txt",
+        "./real/../real/a.txt",
+    ]:
         assert resolved_path(name) == str(Path(name).resolve()), name
 
 
@@ -102,8 +107,9 @@ def _import(db: Path, paths, parallel: bool):
     conn = open_archive(db, create=True).conn
     seen_files, problems = [], []
     try:
-        summary = import_paths(conn, paths, parallel=parallel, on_file=seen_files.append,
-                               on_problem=problems.append)
+        summary = import_paths(
+            conn, paths, parallel=parallel, on_file=seen_files.append, on_problem=problems.append
+        )
     finally:
         conn.close()
     return summary, seen_files, [str(p) for p in problems]
@@ -142,9 +148,9 @@ def test_parallel_import_of_many_files_keeps_their_order(tmp_path):
     assert [r["title"] for r in stored] == [f"Title {n}" for n in range(1200)]
     assert stored[27]["published"] == "2021-05-28"
     conn = sqlite3.connect(tmp_path / "many.db")
-    assert conn.execute(
-        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'title'"
-    ).fetchone() == (1200,)
+    assert conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'title'").fetchone() == (
+        1200,
+    )
     conn.close()
 
 

@@ -85,9 +85,7 @@ def test_folder_import_summary_skips_hidden_and_counts_duplicates(run, db_path):
     result = run("import", ARTICLES)
     assert result.exit_code == 0
     # 17 visible files; the Windows copy of the seed is the same article.
-    assert result.stderr.strip() == (
-        "Imported 16 articles from 17 files: 1 duplicate, 2 undated, 0 failed"
-    )
+    assert result.stderr.strip() == ("Imported 16 articles from 17 files: 1 duplicate, 2 undated, 0 failed")
     titles = {r["title"] for r in rows(db_path, "SELECT title FROM articles")}
     assert "Hidden draft" not in titles and "Cached copy" not in titles
     assert rows(db_path, "SELECT count(*) n FROM articles WHERE id = ?", (SEED_ID,))[0]["n"] == 1

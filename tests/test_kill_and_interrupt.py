@@ -39,6 +39,7 @@ def assert_complete(db, titles):
 
 def kill_while_writing(proc: subprocess.Popen, wal: Path, rng: random.Random) -> None:
     """SIGKILL as soon as the process writes to the WAL: inside a batch's commit."""
+
     def stamp():
         try:
             return wal.stat().st_mtime_ns

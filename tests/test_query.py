@@ -168,8 +168,10 @@ ERRORS = [
     ('" "', "nothing to search for in query"),
     ("😀", "nothing to search for in query"),
     ("title:!!!", "nothing to search for in query"),
-    ("(" * (MAX_NESTING + 1) + "a" + ")" * (MAX_NESTING + 1),
-     f"too many nested parentheses in query (at most {MAX_NESTING})"),
+    (
+        "(" * (MAX_NESTING + 1) + "a" + ")" * (MAX_NESTING + 1),
+        f"too many nested parentheses in query (at most {MAX_NESTING})",
+    ),
 ]
 
 
@@ -194,12 +196,13 @@ def test_fields_are_the_fts5_columns():
 TOKENIZE = "tokenize='porter unicode61 remove_diacritics 2'"  # as in the real schema
 
 ROWS = {
-    1: ("Ukraine claims Russian forces withdrawing from Kharkiv", "Frontline report",
-        "Officials in Kharkiv said the withdrawal began at dawn."),
-    2: ("Café culture returns to Kyiv", "Life goes on",
-        "A Kharkiv-based barista says: don't give up."),
-    3: ("Markets rally as inflation cools", "Economy",
-        "Investors cheered the news from Kyiv and London."),
+    1: (
+        "Ukraine claims Russian forces withdrawing from Kharkiv",
+        "Frontline report",
+        "Officials in Kharkiv said the withdrawal began at dawn.",
+    ),
+    2: ("Café culture returns to Kyiv", "Life goes on", "A Kharkiv-based barista says: don't give up."),
+    3: ("Markets rally as inflation cools", "Economy", "Investors cheered the news from Kyiv and London."),
     4: ("Київ готується до зими", "", "東京 report 😀"),
 }
 
@@ -294,10 +297,46 @@ def test_long_single_word_translates():
 # --- property: never an invalid expression -------------------------------------
 
 FRAGMENTS = [
-    "ukraine", "Kharkiv-based", "don't", "café", "Київ", "東京", "😀", "news",
-    '"', "(", ")", "-", "*", ":", "^", "+", "{", "}", "!!!", "...", ",", "'",
-    "OR", "AND", "NOT", "NEAR", "or", "and", "title:", "Body:", "subtitle:", "foo:",
-    "https://example.com/x", " ", " ", " ", "\x00", "\t", "\u0301", "\ud83d",
+    "ukraine",
+    "Kharkiv-based",
+    "don't",
+    "café",
+    "Київ",
+    "東京",
+    "😀",
+    "news",
+    '"',
+    "(",
+    ")",
+    "-",
+    "*",
+    ":",
+    "^",
+    "+",
+    "{",
+    "}",
+    "!!!",
+    "...",
+    ",",
+    "'",
+    "OR",
+    "AND",
+    "NOT",
+    "NEAR",
+    "or",
+    "and",
+    "title:",
+    "Body:",
+    "subtitle:",
+    "foo:",
+    "https://example.com/x",
+    " ",
+    " ",
+    " ",
+    "\x00",
+    "\t",
+    "\u0301",
+    "\ud83d",
 ]
 query_ish = st.lists(st.sampled_from(FRAGMENTS), max_size=25).map("".join)
 

@@ -134,8 +134,10 @@ def test_unquoted_exclusion_is_not_an_option(search):
         (["--raw", '"kharkiv'], "error: invalid FTS5 query: unterminated string"),
         (["kharkiv", "--since", "soon"], "error: --since: invalid date 'soon': use 2022, "),
         (["kharkiv", "--until", "05/06/2022"], "error: --until: ambiguous date '05/06/2022'"),
-        (["kharkiv", "--since", "2023", "--until", "2022"],
-         "error: --since 2023-01-01 is after --until 2022-12-31: nothing can match"),
+        (
+            ["kharkiv", "--since", "2023", "--until", "2022"],
+            "error: --since 2023-01-01 is after --until 2022-12-31: nothing can match",
+        ),
     ],
 )
 def test_errors_are_one_line_exit_2(search, args, message):
@@ -246,8 +248,7 @@ def test_json(search):
     assert item["published"] == "2022-09-11T23:10:00+00:00"
     assert (item["source"], item["url"]) == ("BBC", None)
     assert item["snippet"] == (
-        "Ukrainian forces retook the city of **Izium** in the Kharkiv region late on Sunday, "
-        "as Russian…"
+        "Ukrainian forces retook the city of **Izium** in the Kharkiv region late on Sunday, as Russian…"
     )
     assert isinstance(item["score"], float) and item["score"] > 0
     assert result.stdout == search("izium", "--format", "json").stdout
@@ -303,9 +304,7 @@ def test_same_marker_in_every_machine_format(search):
     snippets = {
         "json": json.loads(search("refugees", "--json").stdout)[0]["snippet"],
         "jsonl": json.loads(search("refugees", "--format", "jsonl").stdout)["snippet"],
-        "csv": next(csv.DictReader(io.StringIO(search("refugees", "--format", "csv").stdout)))[
-            "snippet"
-        ],
+        "csv": next(csv.DictReader(io.StringIO(search("refugees", "--format", "csv").stdout)))["snippet"],
         "tsv": search("refugees", "--format", "tsv").stdout.splitlines()[1].split("\t")[5],
     }
     assert set(snippets.values()) == {snippets["json"]}
@@ -352,9 +351,7 @@ def test_table_without_source_column_when_no_result_has_one(search):
 
 
 def test_table_page_notes_on_stderr(search):
-    assert search("kharkiv", "--limit", "2").stderr == (
-        "results 1–2 of 4 matches; next page: --offset 2\n"
-    )
+    assert search("kharkiv", "--limit", "2").stderr == ("results 1–2 of 4 matches; next page: --offset 2\n")
     assert search("kharkiv", "--limit", "2", "--offset", "2").stderr == "results 3–4 of 4 matches\n"
     result = search("kharkiv", "--offset", "9")
     assert (result.exit_code, result.stdout) == (1, "")

@@ -11,7 +11,7 @@ from read_only_paths import read_only
 
 INJECTIONS = [
     "x' OR '1'='1",
-    "x\" OR \"1\"=\"1",
+    'x" OR "1"="1',
     "'; DROP TABLE articles; --",
     "1 OR 1=1",
     "%",
@@ -46,15 +46,14 @@ def test_a_source_that_looks_like_sql_is_stored_and_found_literally(run, db_path
     assert run("import", ARTICLES / "date-before-headline.txt", "--source", source).exit_code == 0
     assert run("import", ARTICLES / "iso-date-and-byline.txt", "--source", "Other").exit_code == 0
     assert [r["source"] for r in rows(db_path, "SELECT source FROM articles ORDER BY seq")] == [
-        source, "Other"
+        source,
+        "Other",
     ]
     found = run("search", "--source", source, "--json", "--", "the")
     titles = [r["title"] for r in json.loads(found.stdout)]
     (only,) = rows(db_path, "SELECT title FROM articles WHERE source = ?", (source,))
     assert titles == [only["title"]]
-    assert rows(db_path, "SELECT count(*) AS n FROM sqlite_master WHERE name = 'articles'") == [
-        {"n": 1}
-    ]
+    assert rows(db_path, "SELECT count(*) AS n FROM sqlite_master WHERE name = 'articles'") == [{"n": 1}]
 
 
 @pytest.mark.parametrize("query", ["x' OR '1'='1", "'; DROP TABLE articles; --", "title:'x OR 1=1"])

@@ -12,9 +12,7 @@ from click.testing import CliRunner
 
 from newscli.cli import cli
 
-MARKUP_TITLE = (
-    "[bold red]Loud[/bold red] \x1b[7m[link=https://evil.example]click[/link]\x1b[0m quake\u202e!"
-)
+MARKUP_TITLE = "[bold red]Loud[/bold red] \x1b[7m[link=https://evil.example]click[/link]\x1b[0m quake\u202e!"
 TITLE_SHOWN = "[bold red]Loud[/bold red] [link=https://evil.example]click[/link] quake!"
 BODY = (
     "Quake report. \x1b[31mred\x1b[0m and \x1b]8;;https://evil.example\x1b\\a hyperlink"
@@ -68,8 +66,9 @@ HUMAN_COMMANDS = [
 
 @pytest.mark.parametrize("color", [False, True], ids=["no-color", "forced-color"])
 @pytest.mark.parametrize(
-    "args", HUMAN_COMMANDS, ids=["show", "search", "search-source", "timeline-list",
-                                 "timeline-chart", "timeline-escaped-query"]
+    "args",
+    HUMAN_COMMANDS,
+    ids=["show", "search", "search-source", "timeline-list", "timeline-chart", "timeline-escaped-query"],
 )
 def test_human_output_shows_markup_literally_and_no_escapes(hostile_db, args, color):
     from conftest import rows
@@ -83,8 +82,7 @@ def test_human_output_shows_markup_literally_and_no_escapes(hostile_db, args, co
         lines = plain.splitlines()
         assert lines[0] == TITLE_SHOWN  # markup printed as text, not interpreted
         assert "Source: Blink [italic]Wire[/italic] esrever" in lines
-        assert any(line.startswith("Quake report. red and a hyperlink and  then  cleared")
-                   for line in lines)
+        assert any(line.startswith("Quake report. red and a hyperlink and  then  cleared") for line in lines)
     elif args[0] == "search" or "--list" in args:
         plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
         assert "[bold red]Loud[/bold red]" in plain
@@ -95,12 +93,18 @@ def test_json_keeps_every_byte(hostile_db):
 
     (stored,) = rows(hostile_db, "SELECT * FROM articles")
     assert (stored["title"], stored["subtitle"], stored["body"], stored["source"]) == (
-        MARKUP_TITLE, SUBTITLE, BODY, SOURCE
+        MARKUP_TITLE,
+        SUBTITLE,
+        BODY,
+        SOURCE,
     )
     runner = CliRunner(env={"NO_COLOR": "1"})
     shown = json.loads(runner.invoke(cli, ["--db", str(hostile_db), "show", "--json", stored["id"]]).stdout)
     assert (shown["title"], shown["subtitle"], shown["body"], shown["source"]) == (
-        MARKUP_TITLE, SUBTITLE, BODY, SOURCE
+        MARKUP_TITLE,
+        SUBTITLE,
+        BODY,
+        SOURCE,
     )
     found = json.loads(runner.invoke(cli, ["--db", str(hostile_db), "search", "quake", "--json"]).stdout)
     assert [(f["title"], f["source"]) for f in found] == [(MARKUP_TITLE, SOURCE)]

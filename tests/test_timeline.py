@@ -66,9 +66,7 @@ def test_all_articles_by_year_is_chosen_for_a_long_span(timeline):
     ]  # fmt: skip
     first = json.loads(result.stdout)[0]
     assert first == {"period": "2019", "start": "2019-01-01", "end": "2019-12-31", "count": 1}
-    assert result.stderr == (
-        "2 matching articles have no publication date and are not on the chart\n"
-    )
+    assert result.stderr == ("2 matching articles have no publication date and are not on the chart\n")
 
 
 def test_by_month_fills_the_gaps_with_zero(timeline):
@@ -109,8 +107,7 @@ def test_by_day_within_a_month(timeline):
 
 
 def test_a_late_evening_article_counts_on_its_own_date(timeline):
-    result = timeline("kharkiv", "--by", "day", "--since", "2022-09-10", "--until", "2022-09-12",
-                      "--json")
+    result = timeline("kharkiv", "--by", "day", "--since", "2022-09-10", "--until", "2022-09-12", "--json")
     assert counts(result) == [("2022-09-10", 0), ("2022-09-11", 1), ("2022-09-12", 0)]
 
 
@@ -198,9 +195,7 @@ def test_only_undated_matches(timeline):
     assert (result.exit_code, result.stdout) == (0, "[]\n")
     table = timeline("don't")
     assert table.exit_code == 0
-    assert table.stdout == (
-        "don't\n1 matching article has no publication date and is not on the chart\n"
-    )
+    assert table.stdout == ("don't\n1 matching article has no publication date and is not on the chart\n")
 
 
 def test_date_filters_exclude_undated_articles(timeline):
@@ -214,13 +209,25 @@ def test_date_filters_exclude_undated_articles(timeline):
     [
         (["--source", "bbc", "--by", "year"], [("2022", 1), ("2023", 0), ("2024", 1)]),
         (["--source", "Nobody"], []),
-        (["kharkiv", "--since", "2022", "--until", "2022", "--by", "month"],
-         [("2022-01", 0), ("2022-02", 0), ("2022-03", 0), ("2022-04", 0), ("2022-05", 2),
-          ("2022-06", 0), ("2022-07", 0), ("2022-08", 0), ("2022-09", 1), ("2022-10", 0),
-          ("2022-11", 0), ("2022-12", 0)]),
+        (
+            ["kharkiv", "--since", "2022", "--until", "2022", "--by", "month"],
+            [
+                ("2022-01", 0),
+                ("2022-02", 0),
+                ("2022-03", 0),
+                ("2022-04", 0),
+                ("2022-05", 2),
+                ("2022-06", 0),
+                ("2022-07", 0),
+                ("2022-08", 0),
+                ("2022-09", 1),
+                ("2022-10", 0),
+                ("2022-11", 0),
+                ("2022-12", 0),
+            ],
+        ),
         (["kharkiv", "-withdraw", "--by", "year"], [("2022", 2), ("2023", 0), ("2024", 1)]),
-        (["--raw", "kharkiv NOT withdraw", "--by", "year"],
-         [("2022", 2), ("2023", 0), ("2024", 1)]),
+        (["--raw", "kharkiv NOT withdraw", "--by", "year"], [("2022", 2), ("2023", 0), ("2024", 1)]),
         (["kyiv OR mariupol", "--by", "year"], [("2021", 1), ("2022", 3)]),
     ],
 )
@@ -245,8 +252,11 @@ def test_no_match_is_exit_1(timeline):
         (['"kharkiv'], "error: unbalanced quote in query"),
         (["--raw", "AND"], 'error: invalid FTS5 query: syntax error near "AND"'),
         (["--since", "whenever"], "error: --since: invalid date 'whenever'"),
-        (["--by", "day", "--since", "1900"], "error: a chart by day from 1900-01-01 to "
-         "2024-12-09 would have 45,634 rows; choose a longer period (--by) or a shorter span"),
+        (
+            ["--by", "day", "--since", "1900"],
+            "error: a chart by day from 1900-01-01 to "
+            "2024-12-09 would have 45,634 rows; choose a longer period (--by) or a shorter span",
+        ),
         (["--format", "ids"], "error: --format ids lists articles: use it with --list"),
     ],
 )

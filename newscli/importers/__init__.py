@@ -196,9 +196,7 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | ImportProblem]:
                     if os.path.isfile(full) or not os.path.exists(full):
                         yield full  # a broken link is reported on open
                     else:  # reading a pipe found in a folder would wait forever
-                        yield ImportProblem(
-                            full, None, "not a regular file (a pipe, socket or device)"
-                        )
+                        yield ImportProblem(full, None, "not a regular file (a pipe, socket or device)")
         elif path.exists() or path.is_symlink():
             yield given
         else:
@@ -287,7 +285,10 @@ Event = tuple  # ("file", path) | ("problem", ImportProblem) | ("row", row, body
 
 
 def _events(
-    paths: Iterable[str], fmt: str | None, source: str | None, imported_at: str,
+    paths: Iterable[str],
+    fmt: str | None,
+    source: str | None,
+    imported_at: str,
     overrides: dict[str, str | None] | None = None,
 ) -> Iterator[Event]:
     """What importing `paths` meets, in order: each file, each problem, each article's row."""
@@ -349,7 +350,10 @@ def _produce(queue, paths: list[str], fmt, source, imported_at, overrides) -> No
 
 
 def _events_from_child(
-    paths: list[str], fmt: str | None, source: str | None, imported_at: str,
+    paths: list[str],
+    fmt: str | None,
+    source: str | None,
+    imported_at: str,
     overrides: dict[str, str | None] | None = None,
 ) -> Iterator[Event]:
     import multiprocessing

@@ -97,8 +97,7 @@ def read_csv(
             yield ImportProblem(
                 path,
                 start,
-                f"row has {len(row)} field{'s' if len(row) != 1 else ''}, "
-                f"the header has {len(header)}",
+                f"row has {len(row)} field{'s' if len(row) != 1 else ''}, the header has {len(header)}",
             )
             continue
         try:

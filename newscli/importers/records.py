@@ -74,9 +74,7 @@ def parse_map_options(values: Iterable[str]) -> dict[str, str | None]:
         if not sep or not field:
             raise MappingError(f"--map {value!r}: expected FIELD=COLUMN, e.g. title=headline")
         if field not in FIELD_NAMES:
-            raise MappingError(
-                f"--map {value!r}: unknown field {field!r}; fields: {', '.join(FIELDS)}"
-            )
+            raise MappingError(f"--map {value!r}: unknown field {field!r}; fields: {', '.join(FIELDS)}")
         overrides[field] = column.strip() or None
     return overrides
 
@@ -384,7 +382,6 @@ def _build(values: dict[str, Any], extra: dict[str, Any], body: str | None, keys
         tags=_tags(values.get("tags")),
         extra=extra,
     )
-
 
 
 def record_problems(mapper: RecordMapper, path: str):

@@ -70,10 +70,7 @@ def split_paragraphs(text: str) -> list[tuple[int, str]]:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Most files are tidy: then each line is used as it is (the same result, faster).
     tidy = (
-        text.isascii()
-        and text[:1] != " "
-        and text[-1:] != " "
-        and not any(s in text for s in _UNTIDY_SPACE)
+        text.isascii() and text[:1] != " " and text[-1:] != " " and not any(s in text for s in _UNTIDY_SPACE)
     )
     blocks: list[tuple[int, str]] = []
     current: list[str] = []
