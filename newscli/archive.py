@@ -8,6 +8,7 @@ and `show` do not pay for importing sqlite-utils at start-up.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 from collections.abc import Callable
@@ -66,7 +67,7 @@ CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
   VALUES ('delete', old.rowid, old.title, old.subtitle, old.body);
 END""",
     "articles_au": f"""
-CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
+CREATE TRIGGER articles_au AFTER UPDATE OF title, subtitle, body ON articles BEGIN
   INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, subtitle, body)
   VALUES ('delete', old.rowid, old.title, old.subtitle, old.body);
   INSERT INTO {FTS_TABLE} (rowid, title, subtitle, body)
@@ -118,6 +119,26 @@ def m002_tags_extra(db: sqlite_utils.Database) -> None:
     # holds; both are JSON text so that older rows read as "no tags, nothing extra".
     db.execute("ALTER TABLE articles ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'")
     db.execute("ALTER TABLE articles ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'")
+
+
+@migration
+def m003_search_index(db: sqlite_utils.Database) -> None:
+    # The index that reads words as newscli.analysis does (exact words, true prefixes,
+    # every script, stems per language): see newscli/index.py. Every article is queued
+    # for it here; open_archive then indexes them in batches (index.sync).
+    from newscli import index
+
+    db.execute("ALTER TABLE articles ADD COLUMN lang TEXT")
+    db.execute("CREATE INDEX idx_articles_lang ON articles (lang)")
+    for sql in index.SCHEMA:
+        db.execute(sql)
+    for sql in index.PENDING_TRIGGERS.values():
+        db.execute(sql)
+    # The Porter index only holds the three text fields: setting another column (lang,
+    # when the index is brought up to date) need not re-index the article there.
+    db.execute("DROP TRIGGER articles_au")
+    db.execute(FTS_TRIGGERS["articles_au"])
+    db.execute(f"INSERT INTO {index.PENDING_TABLE} (seq, op) SELECT seq, 'add' FROM articles ORDER BY seq")
 
 
 def _user_version(conn: sqlite3.Connection) -> int:
@@ -184,8 +205,15 @@ def _why_not_written(path: Path, e: sqlite3.Error) -> str:
     return str(e)
 
 
-def open_archive(path: Path, *, create: bool = False) -> sqlite_utils.Database:
-    """Open (and, if `create`, make) the archive for writing, migrated to the current schema."""
+Progress = Callable[[int, int], None]
+
+
+def open_archive(
+    path: Path, *, create: bool = False, progress: Progress | None = None
+) -> sqlite_utils.Database:
+    """Open (and, if `create`, make) the archive for writing, migrated to the current schema,
+    its search index up to date (`progress(done, total)` is told how that goes, when there
+    is work to do: after an upgrade, or changes made by other programs)."""
     import sqlite_utils
 
     if not path.exists():
@@ -204,7 +232,7 @@ def open_archive(path: Path, *, create: bool = False) -> sqlite_utils.Database:
     elif why := read_only_reason(path):
         raise ArchiveError(f"cannot write to {path}: {why}")
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = _connect(path)
     except sqlite3.Error as e:
         raise ArchiveError(f"cannot open {path}: {e}") from None
     # One read snapshot for these checks: another import may be creating this very file,
@@ -229,6 +257,7 @@ def open_archive(path: Path, *, create: bool = False) -> sqlite_utils.Database:
         _use_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         migrate(db)
+        _sync_index(conn, progress)
     except sqlite3.OperationalError as e:
         conn.close()
         raise write_error(path, e) from None
@@ -301,8 +330,18 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     return applied
 
 
-def connect_readonly(path: Path) -> sqlite3.Connection:
-    """A plain connection for commands that only read; fails in one line if there is no archive."""
+def _sync_index(conn: sqlite3.Connection, progress: Progress | None) -> None:
+    from newscli import index
+
+    if index.pending(conn):
+        index.sync(conn, progress)
+
+
+def connect_readonly(path: Path, *, progress: Progress | None = None) -> sqlite3.Connection:
+    """A plain connection for commands that only read; fails in one line if there is no archive.
+
+    An archive from an older newscli is upgraded first, and changes other programs made
+    to the articles are indexed (see index.sync), when the file can be written."""
     if not path.exists():
         raise _missing(path)
     if path.is_dir():
@@ -320,15 +359,44 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         if read_only:
             raise ArchiveError(f"{path}: made by an older newscli and needs upgrading, but {read_only}")
         # An older file: bring it up to date once, then read.
-        open_archive(path).conn.close()
+        open_archive(path, progress=progress).conn.close()
         conn = _connect(path)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if not read_only:
+        try:
+            _sync_index(conn, progress)
+        except sqlite3.OperationalError as e:
+            raise write_error(path, e) from None
     conn.row_factory = sqlite3.Row
     return conn
 
 
+class ArchiveConnection(sqlite3.Connection):
+    """A connection that remembers how it was opened, so that a second one (for ranking in
+    two threads) opens the archive the same way: read-write, `mode=ro` or `immutable=1`."""
+
+    how: tuple[tuple, dict] | None = None
+
+
+def _connect_as(*args, **kwargs) -> ArchiveConnection:
+    conn = sqlite3.connect(*args, factory=ArchiveConnection, **kwargs)
+    conn.how = (args, kwargs)
+    return conn
+
+
+def reopen(conn: sqlite3.Connection) -> sqlite3.Connection | None:
+    """Another connection to the same archive, opened as `conn` was (None if unknown);
+    usable from another thread."""
+    if not isinstance(conn, ArchiveConnection) or conn.how is None:
+        return None
+    args, kwargs = conn.how
+    other = sqlite3.connect(*args, **{**kwargs, "check_same_thread": False})
+    other.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return other
+
+
 def _connect(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    return _connect_as(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:
@@ -341,23 +409,26 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     from urllib.parse import quote
 
     uri = "file:" + quote(str(path.absolute()), safe="/")
-    conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn = _connect_as(uri + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
     except sqlite3.DatabaseError:
         conn.close()
-    return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None)
+    return _connect_as(uri + "?immutable=1", uri=True, isolation_level=None)
 
 
 ARTICLE_COLUMNS = (
     "id", "title", "subtitle", "body", "published", "retrieved", "source", "url",
-    "authors", "path", "words", "imported_at", "tags", "extra",
+    "authors", "path", "words", "imported_at", "tags", "extra", "lang",
 )  # fmt: skip
-_INSERT = (
-    f"INSERT OR IGNORE INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})"
-)
+
+
+@functools.cache
+def _insert_sql(width: int) -> str:
+    """INSERT for rows holding the first `width` of ARTICLE_COLUMNS."""
+    columns = ARTICLE_COLUMNS[:width]
+    return f"INSERT OR IGNORE INTO articles ({', '.join(columns)}) VALUES ({', '.join('?' * width)})"
 
 
 # Page cache for bulk loads, in KiB (negative cache_size): the id and date indexes take
@@ -379,13 +450,25 @@ def bulk_load(conn: sqlite3.Connection):
         conn.execute("PRAGMA temp_store = DEFAULT")
 
 
-def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]:
+def insert_batch(
+    conn: sqlite3.Connection,
+    rows: list[tuple],
+    prepared: list[tuple[str, str, str]] | None = None,
+    forms: list[tuple[str, str]] | None = None,
+) -> tuple[int, int]:
     """Insert rows (in ARTICLE_COLUMNS order) in one transaction; return (inserted, undated).
 
-    Rows whose id is already stored are skipped. The FTS index is filled once per batch
-    from the new rows rather than by the per-row trigger, which is dropped and re-made
-    inside the same transaction, so no other connection ever sees the table without it.
+    `prepared` holds each row's fields as the search index stores them, and `forms` the
+    (stem key, word) pairs to file, as the import's parsing process works them out
+    (index.prepare); both are worked out here when not given. Rows whose id is already
+    stored are skipped. Both FTS indexes are filled once per batch from the new rows
+    rather than by the per-row triggers, which are dropped and re-made inside the same
+    transaction, so no other connection ever sees the table without them.
     """
+    from newscli import index
+
+    if prepared is None:
+        rows, prepared, forms = _prepare_rows(rows)
     try:
         conn.execute("BEGIN IMMEDIATE")  # waits up to BUSY_TIMEOUT_MS for another writer
     except sqlite3.OperationalError as e:
@@ -393,16 +476,26 @@ def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]
     try:
         before = conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
         conn.execute("DROP TRIGGER IF EXISTS articles_ai")
-        inserted = conn.executemany(_INSERT, rows).rowcount
+        conn.execute("DROP TRIGGER IF EXISTS search_pending_ai")
+        inserted = 0
+        for width in sorted({len(row) for row in rows}):
+            inserted += conn.executemany(_insert_sql(width), [r for r in rows if len(r) == width]).rowcount
         conn.execute(
             f"INSERT INTO {FTS_TABLE} (rowid, title, subtitle, body) "
             "SELECT seq, title, subtitle, body FROM articles WHERE seq > ?",
             (before,),
         )
+        new = dict(conn.execute("SELECT id, seq FROM articles WHERE seq > ?", (before,)).fetchall())
+        index.add(
+            conn,
+            [(new.pop(row[0]), fields) for row, fields in zip(rows, prepared, strict=True) if row[0] in new],
+        )
+        index.add_forms(conn, forms or ())
         undated = conn.execute(
             "SELECT count(*) FROM articles WHERE seq > ? AND published IS NULL", (before,)
         ).fetchone()[0]
         conn.execute(FTS_TRIGGERS["articles_ai"])
+        conn.execute(index.PENDING_TRIGGERS["search_pending_ai"])
         conn.execute("COMMIT")
     except BaseException as e:
         if conn.in_transaction:
@@ -414,3 +507,22 @@ def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]
             raise write_error(conn.execute("PRAGMA database_list").fetchone()[2], e) from None
         raise
     return inserted, undated
+
+
+def _prepare_rows(rows: list[tuple]) -> tuple[list[tuple], list, list]:
+    """Rows given without their search index fields (by tests and tools): analysed here,
+    their language filled in when the row leaves it out."""
+    from newscli import index
+
+    lang_at = ARTICLE_COLUMNS.index("lang")
+    seen = index.FormsSeen()
+    full, prepared, forms = [], [], []
+    for row in rows:
+        lang = row[lang_at] if len(row) > lang_at else None
+        p = index.prepare(row[1], row[2], row[3], lang)
+        if len(row) == len(ARTICLE_COLUMNS) - 1:
+            row = (*row, p.lang)
+        full.append(row)
+        prepared.append(p.fields)
+        forms.extend(seen.new_forms(p))
+    return full, prepared, forms

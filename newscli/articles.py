@@ -11,7 +11,7 @@ _HEX = re.compile(r"[0-9a-f]+")
 # The fields of an article as `show --json` and `export` give them, in this order.
 FIELDS = (
     "id", "title", "subtitle", "body", "published", "retrieved", "source", "url",
-    "authors", "path", "words", "imported_at", "tags", "extra",
+    "authors", "path", "words", "imported_at", "tags", "extra", "lang",
 )  # fmt: skip
 
 

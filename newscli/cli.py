@@ -89,6 +89,7 @@ class NewscliGroup(click.Group):
         ("newscli.archive", "ArchiveError", True),
         ("newscli.articles", "IdError", True),
         ("newscli.query", "QueryError", False),
+        ("newscli.filters", "FilterError", False),
         ("newscli.timeline", "TimelineError", False),
     )
 
@@ -429,25 +430,39 @@ def stats(ctx: click.Context, top: int, as_json: bool) -> None:
     render_stats(_console(ctx), numbers)
 
 
-def _date_range(since: str | None, until: str | None) -> tuple[str | None, str | None]:
-    """--since/--until as ISO dates (a year or month spans all its days), or a one-line error."""
-    if since is None and until is None:
-        return None, None
-    from newscli.dates import DateFilterError, parse_filter_date
+def _filters(since, until, sources=(), tags=(), authors=(), langs=()):
+    """The filter options as one Filters value, or a one-line error naming the option."""
+    from newscli.filters import FilterError, Filters, date_range
 
-    dates = []
+    days = []
     for option, text, end in (("--since", since, False), ("--until", until, True)):
         try:
-            dates.append(None if text is None else parse_filter_date(text, end=end))
-        except DateFilterError as e:
+            days.append(date_range(None, text)[1] if end else date_range(text, None)[0])
+        except FilterError as e:
             raise CliError(f"{option}: {e}") from None
-    if dates[0] and dates[1] and dates[0] > dates[1]:
-        raise CliError(f"--since {dates[0]} is after --until {dates[1]}: nothing can match")
-    return dates[0], dates[1]
+    if days[0] and days[1] and days[0] > days[1]:
+        raise CliError(f"--since {days[0]} is after --until {days[1]}: nothing can match")
+    return Filters(since=days[0], until=days[1], sources=tuple(sources), tags=tuple(tags),
+                   authors=tuple(authors), langs=tuple(lang.lower() for lang in langs))  # fmt: skip
 
 
 def filter_options(fn):
-    """--since, --until, --source and --tag, shared by search and timeline."""
+    """--since, --until, --source, --tag, --author and --lang, shared by the commands that
+    read articles (their values go into one Filters value: see _filters)."""
+    fn = click.option(
+        "--lang",
+        "langs",
+        multiple=True,
+        metavar="CODE",
+        help="Only articles in this language (ISO 639-1: en, fi, zh...; repeat for several).",
+    )(fn)
+    fn = click.option(
+        "--author",
+        "authors",
+        multiple=True,
+        metavar="NAME",
+        help="Only articles by this author (any case; 'smith' finds Mary Smith; repeat to require several).",
+    )(fn)
     fn = click.option(
         "--tag",
         "tags",
@@ -477,11 +492,22 @@ def filter_options(fn):
     )(fn)
 
 
+FILTER_NAMES = ["since", "until", "sources", "tags", "authors", "langs"]
+
+
+def _notes(compiled) -> None:
+    """Readings of the query that may surprise, one line each on stderr."""
+    from newscli.render import one_line_message
+
+    for note in compiled.notes:
+        click.echo(f"note: {one_line_message(note)}", err=True)
+
+
 @cli.command(
     cls=QueryCommand,
     short_help="Find articles, best match first.",
-    sections={"Filters": ["since", "until", "sources", "tags", "raw"],
-              "Results": ["sort", "limit", "offset", "count_only"],
+    sections={"Filters": [*FILTER_NAMES, "raw"],
+              "Results": ["sort", "limit", "offset", "count_only", "explain"],
               "Output": ["output_format", "json_flag"]},
 )  # fmt: skip
 @click.argument("query", nargs=-1, required=True)
@@ -509,32 +535,42 @@ def filter_options(fn):
     help="Skip the first N results (the next page: --offset 20).",
 )
 @click.option("--count", "count_only", is_flag=True, help="Print only the number of matches.")
-@click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
+@click.option(
+    "--explain", is_flag=True, help="Say how the query was read (words, forms, filters), search nothing."
+)
+@click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression (its words are analysed).")
 @output_options()
 @click.pass_context
-def search(ctx: click.Context, query, since, until, sources, tags, sort, limit, offset,
-           count_only, raw, output_format) -> None:  # fmt: skip
+def search(ctx: click.Context, query, since, until, sources, tags, authors, langs, sort, limit, offset,
+           count_only, explain, raw, output_format) -> None:  # fmt: skip
     """Find articles: all the words of QUERY, best match first.
 
     \b
     Query language (AND, OR and NOT in upper case):
-      kharkiv withdraw        both words (withdraw also finds withdrawing)
-      "russian forces"        the exact phrase
+      kharkiv withdraw        both words, and their inflections (withdrawing, withdrew)
+      "news"                  exactly this word: never stemmed ("news" is not "new")
+      "russian forces"        exactly this phrase (also “…”, „…“, «…» as pasted)
+      "oil prices"~5          these words within 5 words (also NEAR(oil prices, 5))
       kyiv OR kiev            either word
       kharkiv -crimea         without crimea (also: NOT crimea)
-      withdr*                 words starting with withdr
+      withdr*                 words starting with withdr, in any language
       (kyiv OR kiev) attack   grouping
       title:kharkiv           in the title only (also subtitle: and body:)
-    Case and accents do not matter: cafe finds Café.
+      source:bbc tag:oil      filters, like the options: source: tag: author: lang:
+      date:2022-05            date:2022, date:2022-05..2022-07, since: until: after: before:
+    Case and accents never matter: cafe finds Café, "CAFE" finds café. Words of Chinese,
+    Japanese, Korean and Thai are found inside sentences. Stems follow each article's
+    language. `--explain` shows how a query was read.
 
     \b
-    Machine formats mark the matched terms in `snippet` as **term**. `score` is the
+    Machine formats mark the matched words in `snippet` as **word**. `score` is the
     relevance (negated BM25, title x10, subtitle x5, body x1): higher is better.
 
     \b
     Examples:
       newscli search kharkiv --since 2022-05 --until 2022-06
       newscli search 'title:"russian forces"' --sort newest --json | jq -r '.[].title'
+      newscli search '"U.S." sanctions source:reuters' --explain
       newscli search kharkiv --format ids | xargs newscli show
 
     \b
@@ -542,21 +578,28 @@ def search(ctx: click.Context, query, since, until, sources, tags, sort, limit, 
     """
     import itertools
 
-    from newscli.archive import connect_readonly
-    from newscli.search import count_matches, search_articles
+    from newscli.search import SearchRequest, compile_request, count_matches, iter_search_articles
 
-    text = " ".join(query)
-    since, until = _date_range(since, until)
-    filters = {"since": since, "until": until, "source": sources or None, "tag": tags or None,
-               "raw": raw}  # fmt: skip
-    conn = connect_readonly(_db_path(ctx))
+    request = SearchRequest(
+        " ".join(query),
+        _filters(since, until, sources, tags, authors, langs),
+        sort=sort,
+        limit=limit,
+        offset=offset,
+        raw=raw,
+    )
+    conn = _read(ctx)
+    compiled = compile_request(conn, request)
+    if explain:
+        _explain(ctx, conn, request, compiled, output_format)
+        return
+    _notes(compiled)
     if count_only:
-        total = count_matches(conn, text, **filters)
+        total = count_matches(conn, request, compiled)
         click.echo(total)
         sys.exit(0 if total else 1)
-    page = {"sort": sort, "limit": limit, "offset": offset}
     if output_format == "table":
-        results = search_articles(conn, text, **page, **filters)
+        results = list(iter_search_articles(conn, request, compiled))
         if results:
             from newscli.render import search_table
 
@@ -565,23 +608,55 @@ def search(ctx: click.Context, query, since, until, sources, tags, sort, limit, 
         total = (
             offset + shown
             if (limit == 0 or shown < limit) and (shown or not offset)
-            else count_matches(conn, text, **filters)
+            else count_matches(conn, request, compiled)
         )
         click.echo(_page_note(offset, shown, total), err=True)
         sys.exit(0 if results else 1)
+    from newscli.matching import marked
     from newscli.render import write_rows
-    from newscli.search import RESULT_COLUMNS, iter_search_articles, marked_snippet
+    from newscli.search import RESULT_COLUMNS
 
-    results = iter_search_articles(conn, text, **page, **filters)
+    results = iter_search_articles(conn, request, compiled)
     # The query is checked before the first line is written: errors never follow output.
     first = next(results, None)
     rows = [] if first is None else itertools.chain([first], results)
     written = write_rows(
-        ({**r, "snippet": marked_snippet(r["snippet"])} for r in rows),
+        ({**r, "snippet": marked(r["snippet"])} for r in rows),
         RESULT_COLUMNS,
         output_format,
     )
     sys.exit(0 if written else 1)
+
+
+def _read(ctx: click.Context):
+    """The archive, opened for reading (indexed first if another program changed it)."""
+    from newscli.archive import connect_readonly
+
+    return connect_readonly(_db_path(ctx), progress=_index_progress(ctx))
+
+
+def _index_progress(ctx: click.Context):
+    """A progress bar on stderr for bringing the search index up to date (after an upgrade
+    of an older archive), when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from newscli.render import index_progress
+
+    return index_progress(no_color=ctx.obj["no_color"])
+
+
+def _explain(ctx, conn, request, compiled, output_format) -> None:
+    from newscli.search import explain
+
+    report = explain(conn, request, compiled)
+    if output_format in ("json", "jsonl"):
+        from newscli.render import write_json
+
+        write_json(report)
+    else:
+        from newscli.render import render_explain
+
+        render_explain(_console(ctx), report)
 
 
 def _page_note(offset: int, shown: int, total: int) -> str:
@@ -601,7 +676,7 @@ def _page_note(offset: int, shown: int, total: int) -> str:
 @cli.command(
     cls=QueryCommand,
     short_help="Count matching articles per day, week, month or year.",
-    sections={"Filters": ["since", "until", "sources", "tags", "raw"],
+    sections={"Filters": [*FILTER_NAMES, "raw"],
               "Periods": ["by", "as_list"],
               "Output": ["output_format", "json_flag"]},
 )  # fmt: skip
@@ -621,7 +696,7 @@ def _page_note(offset: int, shown: int, total: int) -> str:
 @click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
 @output_options(formats=("table", "json", "jsonl", "csv", "tsv", "ids"))
 @click.pass_context
-def timeline(ctx: click.Context, query, since, until, sources, tags, by, as_list, raw,
+def timeline(ctx: click.Context, query, since, until, sources, tags, authors, langs, by, as_list, raw,
              output_format) -> None:  # fmt: skip
     """Count the articles matching QUERY (all articles without one) per period.
 
@@ -644,17 +719,15 @@ def timeline(ctx: click.Context, query, since, until, sources, tags, by, as_list
     \b
     Exit status: 0 something matched, 1 nothing matched, 2 error.
     """
-    from newscli.archive import connect_readonly
+    from newscli.search import SearchRequest
 
     text = " ".join(query) if query else None
-    since, until = _date_range(since, until)
-    options = {"by": by, "since": since, "until": until, "source": sources or None,
-               "tag": tags or None, "raw": raw}  # fmt: skip
-    conn = connect_readonly(_db_path(ctx))
+    request = SearchRequest(text, _filters(since, until, sources, tags, authors, langs), raw=raw)
+    conn = _read(ctx)
     if as_list:
         from newscli.timeline import LIST_COLUMNS, list_articles
 
-        _, articles = list_articles(conn, text, **options)
+        _, articles = list_articles(conn, request, by=by)
         if output_format == "table":
             if articles:
                 from newscli.render import timeline_list
@@ -672,7 +745,7 @@ def timeline(ctx: click.Context, query, since, until, sources, tags, by, as_list
 
     if output_format == "ids":
         raise CliError("--format ids lists articles: use it with --list")
-    chart = build_timeline(conn, text, **options)
+    chart = build_timeline(conn, request, by=by)
     if output_format == "table":
         if chart.total:
             from newscli.render import timeline_table
@@ -692,7 +765,7 @@ def timeline(ctx: click.Context, query, since, until, sources, tags, by, as_list
 @cli.command(
     cls=QueryCommand,
     short_help="Write articles out in full: JSON Lines, JSON, CSV.",
-    sections={"Filters": ["since", "until", "sources", "tags", "raw"],
+    sections={"Filters": [*FILTER_NAMES, "raw"],
               "Output": ["output_format", "json_flag"]},
 )  # fmt: skip
 @click.argument("query", nargs=-1)
@@ -700,7 +773,9 @@ def timeline(ctx: click.Context, query, since, until, sources, tags, by, as_list
 @click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
 @output_options(formats=EXPORT_FORMATS)
 @click.pass_context
-def export(ctx: click.Context, query, since, until, sources, tags, raw, output_format) -> None:
+def export(
+    ctx: click.Context, query, since, until, sources, tags, authors, langs, raw, output_format
+) -> None:
     """Write articles in full, all their fields, in import order: all, or those matching
     QUERY (the query language of `search`) and the filters.
 
@@ -718,15 +793,16 @@ def export(ctx: click.Context, query, since, until, sources, tags, raw, output_f
     \b
     Exit status: 0 done (also when nothing matched), 2 bad query or date, no database.
     """
-    from newscli.archive import connect_readonly
     from newscli.export import export_columns, iter_articles
     from newscli.render import write_rows
+    from newscli.search import SearchRequest
 
-    since, until = _date_range(since, until)
-    conn = connect_readonly(_db_path(ctx))
+    request = SearchRequest(
+        " ".join(query) or None, _filters(since, until, sources, tags, authors, langs), raw=raw
+    )
+    conn = _read(ctx)
     try:
-        articles = iter_articles(conn, " ".join(query) or None, since=since, until=until,
-                                 source=sources or None, tag=tags or None, raw=raw)  # fmt: skip
+        articles = iter_articles(conn, request)
         write_rows(articles, export_columns(conn), output_format)
         sys.stdout.flush()
     finally:

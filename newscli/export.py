@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Iterator
 
 from newscli.articles import FIELDS, article_dict
-from newscli.search import check_raw_expression, filter_sql, match_expression
+from newscli.search import SearchRequest, compile_request, matching_sql
 
 
 def export_columns(conn: sqlite3.Connection) -> list[str]:
@@ -19,32 +19,13 @@ def export_columns(conn: sqlite3.Connection) -> list[str]:
     return [name for name in FIELDS if name in have]
 
 
-def iter_articles(
-    conn: sqlite3.Connection,
-    query: str | None = None,
-    *,
-    since=None,
-    until=None,
-    source=None,
-    tag=None,
-    raw: bool = False,
-) -> Iterator[dict]:
-    """The articles matching `query` (all if None) and the filters of `search`, in the order
+def iter_articles(conn: sqlite3.Connection, request: SearchRequest) -> Iterator[dict]:
+    """The articles matching the request's query (all if None) and filters, in the order
     they were imported, as `show --json` gives them. QueryError for a bad query, raised
     before anything is yielded."""
-    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag, table="a")
-    if query is not None:
-        expression = match_expression(query, raw=raw)
-        if raw:
-            check_raw_expression(conn, expression)
-        sql = (
-            "SELECT a.* FROM articles a WHERE a.seq IN "
-            f"(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?){where} ORDER BY a.seq"
-        )
-        params = [expression, *params]
-    else:
-        sql = f"SELECT a.* FROM articles a WHERE 1{where} ORDER BY a.seq"
-    return _rows(conn.execute(sql, params))
+    compiled = compile_request(conn, request)
+    from_where, params = matching_sql(conn, compiled, "join")
+    return _rows(conn.execute(f"SELECT a.* {from_where} ORDER BY a.seq", params))
 
 
 def _rows(cursor: sqlite3.Cursor) -> Iterator[dict]:

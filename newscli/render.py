@@ -166,6 +166,69 @@ class import_progress:
         self._progress.__exit__(*exc)
 
 
+class index_progress:
+    """A progress bar on stderr while the search index is brought up to date (after an
+    upgrade of an older archive, or changes made by another program): called with (done,
+    total) after each batch; it appears on the first call and goes when done."""
+
+    def __init__(self, *, no_color: bool = False):
+        self._no_color = no_color
+        self._progress = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._progress is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._progress = Progress(
+                TextColumn("Indexing articles for search"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=make_console(stderr=True, no_color=self._no_color),
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("", total=total)
+        self._progress.update(self._task, completed=done)
+        if done >= total:
+            self._progress.stop()
+
+
+def render_explain(console, report: dict) -> None:
+    """`search --explain` for people: each term with its forms and counts, the filters,
+    the FTS5 expression, notes."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console.print(Text("Query: ", style="bold") + Text(clean(report["query"], one_line=True)))
+    if report["terms"]:
+        table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+        for name in ("Term", "Read as", "Where", "Articles", "Stored forms (articles)"):
+            table.add_column(name, overflow="fold", justify="right" if name == "Articles" else "left")
+        for term in report["terms"]:
+            forms = ", ".join(f"{f['word']} ({f['articles']:,})" for f in term["forms"])
+            where = term["field"] or "anywhere"
+            if term["excluded"]:
+                where = "not " + where
+            table.add_row(
+                Text(clean(term["text"], one_line=True)),
+                Text(term["reading"]),
+                Text(where),
+                f"{term['articles']:,}",
+                Text(clean(forms, one_line=True)),
+            )
+        console.print(table)
+    for line in report["filters"]:
+        console.print(Text("Filter: ", style="bold") + Text(clean(line, one_line=True)))
+    if report["expression"]:
+        console.print(Text("FTS5: ", style="bold") + Text(clean(report["expression"], one_line=True)))
+    console.print(
+        Text("Matches: ", style="bold") + Text(f"{report['matches']:,} of {report['articles']:,} articles")
+    )
+    for note in report["notes"]:
+        console.print(Text("Note: ", style="bold") + Text(clean(note, one_line=True)))
+
+
 def render_stats(console, stats: dict) -> None:
     """`newscli stats` for people: a summary, then sources and tags with their counts."""
     from rich.table import Table
@@ -354,10 +417,10 @@ def snippet_text(snippet: str):
     """A search snippet as rich Text: the article's words cleaned, matched terms styled."""
     from rich.text import Text
 
-    from newscli.search import snippet_parts
+    from newscli.matching import parts
 
     text = Text()
-    for part, is_match in snippet_parts(snippet):
+    for part, is_match in parts(snippet):
         text.append(clean(part, one_line=False).replace("\n", " "),
                     style=MATCH_STYLE if is_match else None)  # fmt: skip
     return text

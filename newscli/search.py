@@ -1,35 +1,40 @@
 """Full-text search over the archive: ranked or dated results, filters, paging, snippets.
 
+A search arrives as one `SearchRequest` (query text, filters, sort, page). `compile_request`
+reads the query (newscli.query), looks up the stored forms of its unquoted words
+(`search_forms`) and gives the FTS5 expression over `search_index` and the filters, the
+query's own fields merged in.
+
 Ranking is FTS5's BM25 with the title weighted above the subtitle above the body
 (`RANK_WEIGHTS`). The score given to users is the negated BM25 value, so higher is better;
 it compares results of one query, not of different queries.
 
-A search is two steps in one statement: the matches are filtered, ordered and cut to the
-requested page first, and only the rows of that page get a snippet, so a word found in
-100,000 articles costs one ranking pass, not 100,000 snippets. A query matching many
-articles meets its filters and date order through the date index (see choose_plan).
+The matches are filtered, ordered and cut to the requested page first, and only the rows
+of that page are read and get a snippet (newscli.matching), so a word found in 100,000
+articles costs one ranking pass, not 100,000 snippets. A query matching many articles meets
+its filters and date order through the date index (see choose_plan). One search reads one
+snapshot of the archive, whatever another process commits meanwhile.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import re
 import sqlite3
-from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
-from newscli.query import QueryError, translate_query
+from newscli.filters import Filters, filter_sql
+from newscli.query import Node, ParsedQuery, QueryError, Term, parse_query, positive_terms, render
 
 SORTS = ("rank", "newest", "oldest")
 RANK_WEIGHTS = (10.0, 5.0, 1.0)  # title, subtitle, body
-SNIPPET_TOKENS = 16
-# SQLite wraps the matched terms of a snippet in these two Unicode noncharacters, which no
-# text meant for interchange contains; render.py turns them into styles (table) or into
-# HIGHLIGHT_MARKER (machine formats).
-MARK_START = "\ufdd0"
-MARK_END = "\ufdd1"
 HIGHLIGHT_MARKER = "**"
 RESULT_COLUMNS = ("id", "title", "published", "source", "url", "snippet", "score")
+SEARCH_TABLE = "search_index"
 
-_BM25 = "bm25(articles_fts, {}, {}, {})".format(*RANK_WEIGHTS)
+_BM25 = "bm25(search_index, {}, {}, {})".format(*RANK_WEIGHTS)
 # ORDER BY per sort, over the page's columns ({p} is the table prefix); ties go by import
 # order so that consecutive pages never overlap or skip.
 _ORDER = {
@@ -37,15 +42,131 @@ _ORDER = {
     "newest": "{p}published IS NULL, {p}published DESC, {p}seq DESC",
     "oldest": "{p}published IS NULL, {p}published ASC, {p}seq ASC",
 }
+SQLITE_MAX_INT = 2**63 - 1
 
 
-def match_expression(query: str, *, raw: bool = False) -> str:
-    """The FTS5 MATCH expression for a user's query (QueryError if it cannot be one)."""
-    if not raw:
-        return translate_query(query)
-    if not query.strip():
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search, as the command line asked for it. `query` None (or only fields that
+    filter) means every article that passes the filters. `limit` None or 0: no limit."""
+
+    query: str | None = None
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "rank"
+    limit: int | None = 20
+    offset: int = 0
+    raw: bool = False
+
+
+@dataclass
+class CompiledQuery:
+    """A request's query as the index reads it: the MATCH expression (None: no words, every
+    article passing the filters), the filters (options and query fields together), the
+    words to mark in snippets, and notes on readings that may surprise."""
+
+    expression: str | None
+    filters: Filters
+    terms: list[Term] = field(default_factory=list)
+    forms: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    parsed: ParsedQuery | None = None
+
+    def lookup(self, word: str) -> list[str]:
+        return self.forms.get(word, [])
+
+
+# --- forms of unquoted words --------------------------------------------------------------
+
+
+def stored_forms(conn: sqlite3.Connection, words: Sequence[str]) -> dict[str, list[str]]:
+    """For each word as typed, the stored words filed under its stems, in any language with
+    a stemmer (only the languages of the archive's articles have entries)."""
+    from newscli.analysis import STEMMERS, stem_keys
+
+    found: dict[str, list[str]] = {}
+    for word in dict.fromkeys(words):
+        keys = sorted(set().union(*(stem_keys(word, lang) for lang in STEMMERS)))
+        if not keys:
+            found[word] = []
+            continue
+        rows = conn.execute(
+            "SELECT DISTINCT word FROM search_forms WHERE key IN (SELECT value FROM json_each(?)) "
+            "ORDER BY word",
+            (json.dumps(keys),),
+        )
+        found[word] = [w for (w,) in rows]
+    return found
+
+
+def _stemmed_words(node: Node | None) -> list[str]:
+    from newscli.query import terms_of
+
+    return [t.text for t in terms_of(node) if not t.exact and not t.words.prefix and len(t.words.words) == 1]
+
+
+def compile_request(conn: sqlite3.Connection, request: SearchRequest) -> CompiledQuery:
+    """The request's query read, its words' forms looked up. QueryError if it cannot be
+    searched."""
+    filters = request.filters
+    if request.query is None:
+        return CompiledQuery(None, filters)
+    if request.raw:
+        expression = raw_expression(request.query)
+        check_raw_expression(conn, expression)
+        return CompiledQuery(expression, filters)
+    parsed = parse_query(request.query)
+    forms = stored_forms(conn, _stemmed_words(parsed.node))
+    expression = None if parsed.node is None else render(parsed.node, lambda w: forms.get(w, []))
+    return CompiledQuery(
+        expression,
+        filters.merged(parsed.filters),
+        positive_terms(parsed.node),
+        forms,
+        parsed.notes,
+        parsed,
+    )
+
+
+# --- --raw ----------------------------------------------------------------------------------
+
+_RAW_TOKEN = re.compile(r'"(?:[^"]|"")*"|[(){}:*^+,]|\s+|[^\s(){}:*^+,"]+|"')
+_RAW_KEYWORDS = frozenset({"AND", "OR", "NOT", "NEAR"})
+
+
+def raw_expression(text: str) -> str:
+    """An FTS5 expression typed by the user (--raw), its words analysed as the index's are:
+    operators, column names, NEAR and its distance, `*` and `^` are kept as written."""
+    if not text.strip():
         raise QueryError("empty query")
-    return query
+    from newscli.analysis import query_words
+
+    pieces = _RAW_TOKEN.findall(text)
+    out = []
+    for n, piece in enumerate(pieces):
+        following = next((p for p in pieces[n + 1 :] if not p.isspace()), "")
+        before = next((p for p in reversed(pieces[:n]) if not p.isspace()), "")
+        if piece.isspace() or piece in "(){}:*^+," or piece in _RAW_KEYWORDS:
+            out.append(piece)
+        elif following == ":" or before == "{" or (before not in ("(", "") and _in_braces(pieces, n)):
+            out.append(piece)  # a column name
+        elif before == "," and piece.isdigit():
+            out.append(piece)  # NEAR's distance
+        elif piece == '"':
+            out.append(piece)  # unbalanced: FTS5 says so
+        else:
+            inner = piece[1:-1].replace('""', '"') if piece.startswith('"') else piece
+            words = query_words(inner).words
+            out.append('"' + " ".join(words).replace('"', '""') + '"')
+    return "".join(out)
+
+
+def _in_braces(pieces: list[str], n: int) -> bool:
+    for p in reversed(pieces[:n]):
+        if p == "{":
+            return True
+        if p in ("}", "(", ")", ":"):
+            return False
+    return False
 
 
 def check_raw_expression(conn: sqlite3.Connection, expression: str) -> None:
@@ -53,7 +174,7 @@ def check_raw_expression(conn: sqlite3.Connection, expression: str) -> None:
     query's fault in one line rather than as database errors."""
     try:
         conn.execute(
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", (expression,)
+            f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? LIMIT 1", (expression,)
         ).fetchall()
     except sqlite3.OperationalError as e:
         reason = str(e).removeprefix("fts5: ")
@@ -62,66 +183,7 @@ def check_raw_expression(conn: sqlite3.Connection, expression: str) -> None:
         raise QueryError(f"invalid FTS5 query: {reason}") from None
 
 
-SQLITE_MAX_INT = 2**63 - 1
-
-
-def _day_after(iso: str) -> str:
-    day = date.fromisoformat(iso[:10])
-    if day == date.max:  # no day after 9999-12-31: a bound above any time on it instead
-        return day.isoformat() + "\uffff"
-    return (day + timedelta(days=1)).isoformat()
-
-
-def source_names(conn: sqlite3.Connection, source) -> list[str]:
-    """The source names stored in the archive that equal `source` (one name or several)
-    in any case, so that the filter can use the source index with exact names."""
-    wanted = {name.casefold() for name in ([source] if isinstance(source, str) else source)}
-    rows = conn.execute("SELECT DISTINCT source FROM articles WHERE source IS NOT NULL")
-    return [name for (name,) in rows if name.casefold() in wanted]
-
-
-def filter_sql(conn: sqlite3.Connection, *, since=None, until=None, source=None, tag=None,
-               table: str = "a") -> tuple[str, list]:  # fmt: skip
-    """SQL conditions (each starting with ' AND ') and their bound parameters for the
-    filters shared by search and timeline.
-
-    `since`/`until` are ISO dates (or datetime.date); both are inclusive and compare with the
-    date as written in the article, so `until='2022-05-14'` keeps '2022-05-14T23:10:00+00:00'.
-    Articles without a publication date never pass a date filter. `source` is one name or
-    several, matched without regard to case. `tag` is one tag or several, each of which the
-    article must have (any case in ASCII; beyond it, as given or in lower, upper or title case).
-    """
-    sql, params = [], []
-    if since is not None:
-        sql.append(f" AND {table}.published >= ?")
-        params.append(str(since))
-    if until is not None:
-        until = str(until)
-        if len(until) == 10:  # a whole day: everything before the next one
-            sql.append(f" AND {table}.published < ?")
-            params.append(_day_after(until))
-        else:
-            sql.append(f" AND {table}.published <= ?")
-            params.append(until)
-    if source is not None and not isinstance(source, str) and not source:
-        source = None
-    if source is not None:
-        names = source_names(conn, source)
-        sql.append(f" AND {table}.source IN ({', '.join('?' * len(names))})")
-        params.extend(names)
-    if tag is not None:
-        for name in [tag] if isinstance(tag, str) else list(tag):
-            # NOCASE folds ASCII only: the usual casings of other letters are listed too.
-            spellings = list(dict.fromkeys(
-                (name, name.lower(), name.upper(), name.title(), name.capitalize())
-            ))  # fmt: skip
-            marks = ", ".join("?" * len(spellings))
-            sql.append(
-                f" AND EXISTS (SELECT 1 FROM json_each({table}.tags) WHERE value COLLATE NOCASE IN ({marks}))"
-            )
-            params.extend(spellings)
-    return "".join(sql), params
-
+# --- which rows match --------------------------------------------------------------------
 
 # How matches meet the filters. With few matches, each is looked up in `articles` ("join").
 # With many, that costs a row read per match (the row holds the body), so the date index is
@@ -138,30 +200,139 @@ def choose_plan(conn: sqlite3.Connection, expression: str) -> str:
     # A count over the index alone; capped, so that it never reads more than needed.
     cap = int(total * SCAN_FRACTION) + 1
     matches = conn.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
+        f"SELECT count(*) FROM (SELECT 1 FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? LIMIT ?)",
         (expression, cap),
     ).fetchone()[0]
     return "scan" if matches >= cap else "join"
 
 
-_MATCHING_ROWIDS = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+def matching_sql(
+    conn: sqlite3.Connection, compiled: CompiledQuery, plan: str | None = None
+) -> tuple[str, list]:
+    """FROM/WHERE of the matching articles as `a` (all that pass the filters when there are
+    no words), and its parameters. `plan` 'scan' reads the date index and checks each entry
+    against the matching rowids, 'join' reads the row of each match; None chooses."""
+    where, params = filter_sql(conn, compiled.filters)
+    if compiled.expression is None:
+        return f"FROM articles a WHERE 1{where}", params
+    if where and (plan or choose_plan(conn, compiled.expression)) == "scan":
+        return (
+            "FROM articles a INDEXED BY idx_articles_published "
+            f"WHERE +a.seq IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?){where}",
+            [compiled.expression, *params],
+        )
+    return (
+        f"FROM {SEARCH_TABLE} JOIN articles a ON a.seq = {SEARCH_TABLE}.rowid "
+        f"WHERE {SEARCH_TABLE} MATCH ?{where}",
+        [compiled.expression, *params],
+    )
+
+
+@contextlib.contextmanager
+def one_snapshot(conn: sqlite3.Connection):
+    """Everything read inside reads the same state of the archive (one read transaction)."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+def count_matches(
+    conn: sqlite3.Connection, request: SearchRequest, compiled: CompiledQuery | None = None
+) -> int:
+    """How many articles match the request's query and filters."""
+    compiled = compiled or compile_request(conn, request)
+    if compiled.expression is not None and not compiled.filters:
+        return conn.execute(
+            f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?", (compiled.expression,)
+        ).fetchone()[0]
+    from_where, params = matching_sql(conn, compiled)
+    return conn.execute(f"SELECT count(*) {from_where}", params).fetchone()[0]
+
+
+def search_articles(
+    conn: sqlite3.Connection, request: SearchRequest, *, plan: str | None = None
+) -> list[dict]:
+    """One page of the matching articles, as dicts with RESULT_COLUMNS."""
+    return list(iter_search_articles(conn, request, plan=plan))
+
+
+def iter_search_articles(
+    conn: sqlite3.Connection,
+    request: SearchRequest,
+    compiled: CompiledQuery | None = None,
+    *,
+    plan: str | None = None,
+) -> Iterator[dict]:
+    """The matching articles, one page, as dicts with RESULT_COLUMNS, in the order asked for
+    (`sort` 'rank', best first; 'newest' or 'oldest', undated articles last; ties by import
+    order so pages never overlap). The snippet is one line of the article's text around its
+    matches (the body's when the body matches), matched words between MARK_START and
+    MARK_END. Raises QueryError for a query that cannot be searched, before yielding.
+    `plan` ('join' or 'scan') overrides choose_plan."""
+    if request.sort not in _ORDER:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+    compiled = compiled or compile_request(conn, request)
+    with one_snapshot(conn):
+        ranked = _ranked_page(conn, request, compiled, plan)
+        yield from _results(conn, ranked, compiled)
+
+
+def _page_bounds(request: SearchRequest) -> tuple[int, int]:
+    page = -1 if not request.limit else min(int(request.limit), SQLITE_MAX_INT)
+    offset = min(max(0, int(request.offset)), SQLITE_MAX_INT)
+    return page, offset
+
+
+def _ranked_page(
+    conn: sqlite3.Connection, request: SearchRequest, compiled: CompiledQuery, plan: str | None = None
+) -> Iterable[tuple]:
+    """The page as (seq, bm25 or None), in order, as SQLite gives it."""
+    page, offset = _page_bounds(request)
+    sort = request.sort
+    if compiled.expression is None:
+        if sort == "rank":
+            sort = "newest"  # nothing to rank by: the newest first
+        from_where, params = matching_sql(conn, compiled)
+        order = _ORDER[sort].format(p="a.")
+        sql = f"SELECT a.seq, NULL, a.published {from_where} ORDER BY {order} LIMIT ? OFFSET ?"
+        return (r[:2] for r in conn.execute(sql, [*params, page, offset]))
+    where, params = filter_sql(conn, compiled.filters)
+    plan = plan or (choose_plan(conn, compiled.expression) if where or sort != "rank" else "join")
+    if sort == "rank":
+        if 0 < page <= SQLITE_MAX_INT - offset:
+            ranked = _rank_in_parts(conn, compiled.expression, where, params, page + offset, plan)
+            if ranked is not None:
+                return ranked[offset : offset + page]
+        inner = _matches_sql(where, f"{SEARCH_TABLE}.rowid AS seq, {_BM25} AS bm25_rank", plan)
+        sql = f"{inner} ORDER BY bm25_rank, seq LIMIT ? OFFSET ?"
+        return (tuple(r) for r in conn.execute(sql, [compiled.expression, *params, page, offset]))
+    sql, binds = _dated_page_sql(sort, where, plan)
+    rows = conn.execute(sql, [*[compiled.expression, *params] * binds, page, offset])
+    return ((seq, None) for seq, _ in rows)
 
 
 def _matches_sql(where: str, columns: str, plan: str = "join") -> str:
-    """Matching rows of articles_fts, filtered by `where` on articles `a`."""
+    """Matching rows of the index, filtered by `where` on articles `a`."""
+    base = f"SELECT {columns} FROM {SEARCH_TABLE}"
     if not where:
-        return f"SELECT {columns} FROM articles_fts WHERE articles_fts MATCH ?"
+        return f"{base} WHERE {SEARCH_TABLE} MATCH ?"
     if plan == "scan":
         # The FTS match drives; `+` keeps SQLite from running it once per candidate, which
         # come from the index. Parameters stay in the order (expression, *filter params).
         return (
-            f"SELECT {columns} FROM articles_fts WHERE articles_fts MATCH ? "
-            f"AND +articles_fts.rowid IN (SELECT a.seq FROM articles a WHERE 1{where})"
+            f"{base} WHERE {SEARCH_TABLE} MATCH ? "
+            f"AND +{SEARCH_TABLE}.rowid IN (SELECT a.seq FROM articles a WHERE 1{where})"
         )
-    return (
-        f"SELECT {columns} FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-        f"WHERE articles_fts MATCH ?{where}"
-    )
+    return f"{base} JOIN articles a ON a.seq = {SEARCH_TABLE}.rowid WHERE {SEARCH_TABLE} MATCH ?{where}"
+
+
+_MATCHING_ROWIDS = f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?"
 
 
 def _dated_page_sql(sort: str, where: str, plan: str) -> tuple[str, int]:
@@ -170,8 +341,8 @@ def _dated_page_sql(sort: str, where: str, plan: str) -> tuple[str, int]:
     columns = "a.seq AS seq, a.published AS published"
     if plan == "join":
         inner = (
-            f"SELECT {columns} FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-            f"WHERE articles_fts MATCH ?{where}"
+            f"SELECT {columns} FROM {SEARCH_TABLE} JOIN articles a ON a.seq = {SEARCH_TABLE}.rowid "
+            f"WHERE {SEARCH_TABLE} MATCH ?{where}"
         )
         return f"{inner} ORDER BY {_ORDER[sort].format(p='')} LIMIT ? OFFSET ?", 1
     scan = (
@@ -190,110 +361,50 @@ def _dated_page_sql(sort: str, where: str, plan: str) -> tuple[str, int]:
     )
 
 
-def search_articles(
-    conn: sqlite3.Connection,
-    query: str,
-    *,
-    since=None,
-    until=None,
-    source=None,
-    tag=None,
-    sort: str = "rank",
-    limit: int | None = 20,
-    offset: int = 0,
-    raw: bool = False,
-    plan: str | None = None,
-) -> list[dict]:
-    """One page of the articles matching `query`, as dicts with RESULT_COLUMNS (see
-    iter_search_articles)."""
-    return list(
-        iter_search_articles(
-            conn,
-            query,
-            since=since,
-            until=until,
-            source=source,
-            tag=tag,
-            sort=sort,
-            limit=limit,
-            offset=offset,
-            raw=raw,
-            plan=plan,
-        )  # fmt: skip
-    )
+# --- the page's rows and snippets -----------------------------------------------------------
+
+READ_BATCH = 500  # rows read by one statement (one bound parameter, a JSON list of seqs)
 
 
-def iter_search_articles(
-    conn: sqlite3.Connection,
-    query: str,
-    *,
-    since=None,
-    until=None,
-    source=None,
-    tag=None,
-    sort: str = "rank",
-    limit: int | None = 20,
-    offset: int = 0,
-    raw: bool = False,
-    plan: str | None = None,
-) -> Iterator[dict]:
-    """The articles matching `query`, one page, as dicts with RESULT_COLUMNS, as SQLite
-    gives them (so that `--limit 0 --format jsonl` starts writing at once).
+def _results(conn: sqlite3.Connection, ranked: Iterable[tuple], compiled: CompiledQuery) -> Iterator[dict]:
+    """The rows of the ranked (seq, bm25) page, read READ_BATCH at a time as they come."""
+    from itertools import islice
 
-    `sort` is 'rank' (best first), 'newest' or 'oldest' (undated articles last); ties are
-    broken by import order so pages never overlap. `limit=None` or 0 means no limit.
-    The snippet keeps the article's text as stored, one line, matched terms between
-    MARK_START and MARK_END. `plan` ('join' or 'scan') overrides choose_plan.
-    Raises QueryError for a query that cannot be searched.
-    """
-    if sort not in _ORDER:
-        raise ValueError(f"sort must be one of {', '.join(SORTS)}")
-    expression = match_expression(query, raw=raw)
-    if raw:
-        check_raw_expression(conn, expression)
-    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
-    plan = plan or (choose_plan(conn, expression) if where or sort != "rank" else "join")
-    binds = 1
-    page = -1 if not limit else min(int(limit), SQLITE_MAX_INT)
-    offset = min(max(0, int(offset)), SQLITE_MAX_INT)
-    if sort == "rank" and 0 < page <= SQLITE_MAX_INT - offset:
-        ranked = _rank_in_parts(conn, expression, where, params, page + offset, plan)
-        if ranked is not None:
-            yield from _page_rows(conn, expression, ranked[offset : offset + page])
-            return
-    if sort == "rank":
-        inner = _matches_sql(where, f"articles_fts.rowid AS seq, {_BM25} AS bm25_rank", plan)
-        page_sql = f"{inner} ORDER BY {_ORDER[sort].format(p='')} LIMIT ? OFFSET ?"
-    else:
-        page_sql, binds = _dated_page_sql(sort, where, plan)
-    # bm25() in the second step would recount the whole index for each row (FTS5 forgets
-    # its statistics between rowid lookups), so the rank sort reuses the first step's value.
-    sql = (
-        f"WITH page AS MATERIALIZED ({page_sql}) "
-        "SELECT a.id, a.title, a.published, a.source, a.url, "
-        f"{'page.bm25_rank' if sort == 'rank' else _BM25} AS bm25_rank, "
-        f"snippet(articles_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet "
-        "FROM page CROSS JOIN articles_fts ON articles_fts.rowid = page.seq "
-        "JOIN articles a ON a.seq = page.seq "
-        "WHERE articles_fts MATCH ? "
-        f"ORDER BY {_ORDER[sort].format(p='page.')}"
-    )
-    # SQLite integers stop at 2**63 - 1; a larger --limit or --offset means "no end".
-    bound = [*[expression, *params] * binds, page, offset, MARK_START, MARK_END, expression]
-    for row in conn.execute(sql, bound):
-        yield _result(row)
+    from newscli.matching import Matcher, opening, snippet
+
+    matcher = Matcher(compiled.terms, compiled.lookup)
+    ranked = iter(ranked)
+    while chunk := list(islice(ranked, READ_BATCH)):
+        rows = {
+            row[0]: row
+            for row in conn.execute(
+                "SELECT seq, id, title, published, source, url, subtitle, body FROM articles "
+                "WHERE seq IN (SELECT value FROM json_each(?))",
+                (json.dumps([seq for seq, _ in chunk]),),
+            )
+        }
+        for seq, rank in chunk:
+            row = rows.get(seq)
+            if row is None:
+                continue  # deleted by another program since it was indexed
+            _, id_, title, published, source, url, subtitle, body = row
+            text = None
+            if matcher:
+                text = snippet(body, matcher) or snippet(subtitle, matcher) or snippet(title, matcher)
+            yield {
+                "id": id_,
+                "title": title,
+                "published": published,
+                "source": source,
+                "url": url,
+                "snippet": text or opening(body or subtitle),
+                "score": None if rank is None else score(rank),
+            }
 
 
-def _result(row: sqlite3.Row) -> dict:
-    return {
-        "id": row["id"],
-        "title": row["title"],
-        "published": row["published"],
-        "source": row["source"],
-        "url": row["url"],
-        "snippet": _one_line(row["snippet"]),
-        "score": score(row["bm25_rank"]),
-    }
+def score(rank: float) -> float:
+    """BM25 as a score where higher is better, to 6 significant digits."""
+    return float(f"{-rank:.6g}") + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 # --- ranking a large archive in two parts at once -------------------------------------------
@@ -303,7 +414,8 @@ def _result(row: sqlite3.Row) -> dict:
 # its statistics (article count, average length, articles per term) from the whole table
 # whatever rowid range is asked for, so the best `k` of each half of the rowids, merged by
 # (score, seq), are exactly the best `k` of the whole: two connections rank one half each,
-# in two threads (SQLite runs without holding Python's lock).
+# in two threads (SQLite runs without holding Python's lock). Both read the same snapshot:
+# the second is checked to see the index as the first does, else ranking is done in one.
 PARALLEL_MIN_ARTICLES = 50_000
 
 
@@ -321,6 +433,14 @@ def _second_core_free() -> bool:
         return True
 
 
+def _state(conn: sqlite3.Connection) -> tuple:
+    """What identifies the archive's state for a search: the index's structure record
+    (FTS5 rewrites it on every change) and the last article."""
+    return conn.execute(
+        f"SELECT (SELECT block FROM {SEARCH_TABLE}_data WHERE id = 10), (SELECT max(seq) FROM articles)"
+    ).fetchone()
+
+
 def _rank_in_parts(
     conn: sqlite3.Connection,
     expression: str,
@@ -330,109 +450,156 @@ def _rank_in_parts(
     plan: str = "join",
 ) -> list[tuple[int, float]] | None:
     """The best `k` (seq, bm25) of the matches, ranked in two parts; None when ranking in
-    one part is as good (small archive, no idle core, no file for a second connection)."""
+    one part is as good (small archive, no idle core, no second connection)."""
     if not _second_core_free():
         return None
-    # Two subqueries: min() and max() in one SELECT would scan the whole table.
     low, high = conn.execute(
         "SELECT (SELECT min(seq) FROM articles), (SELECT max(seq) FROM articles)"
     ).fetchone()
     if low is None or high - low + 1 < PARALLEL_MIN_ARTICLES:
         return None
-    path = conn.execute("PRAGMA database_list").fetchone()[2]
-    if not path:
+    from newscli.archive import reopen
+
+    other = reopen(conn)
+    if other is None:
         return None
     import threading
-    from pathlib import Path
 
-    sql = (
-        _matches_sql(where, f"articles_fts.rowid AS seq, {_BM25} AS bm25_rank", plan)
-        + " AND articles_fts.rowid BETWEEN ? AND ? ORDER BY bm25_rank, seq LIMIT ?"
-    )
-    middle = (low + high) // 2
-    other = sqlite3.connect(Path(path).as_uri() + "?mode=ro", uri=True, check_same_thread=False)
-    other_rows: list = []
-    failure: list[BaseException] = []
-
-    def rank_upper_half() -> None:
-        try:
-            other_rows.extend(other.execute(sql, [expression, *params, middle + 1, high, k]))
-        except BaseException as e:  # re-raised in the calling thread
-            failure.append(e)
-
-    worker = threading.Thread(target=rank_upper_half, daemon=True)
-    worker.start()
     try:
-        rows = [tuple(r) for r in conn.execute(sql, [expression, *params, low, middle, k])]
+        other.execute("BEGIN")
+        if _state(other) != _state(conn):  # an import committed in between: not one snapshot
+            return None
+        sql = (
+            _matches_sql(where, f"{SEARCH_TABLE}.rowid AS seq, {_BM25} AS bm25_rank", plan)
+            + f" AND {SEARCH_TABLE}.rowid BETWEEN ? AND ? ORDER BY bm25_rank, seq LIMIT ?"
+        )
+        middle = (low + high) // 2
+        other_rows: list = []
+        failure: list[BaseException] = []
+
+        def rank_upper_half() -> None:
+            try:
+                other_rows.extend(other.execute(sql, [expression, *params, middle + 1, high, k]))
+            except BaseException as e:  # re-raised in the calling thread
+                failure.append(e)
+
+        worker = threading.Thread(target=rank_upper_half, daemon=True)
+        worker.start()
+        try:
+            rows = [tuple(r) for r in conn.execute(sql, [expression, *params, low, middle, k])]
+        finally:
+            worker.join()
+        if failure:
+            raise failure[0]
     finally:
-        worker.join()
         other.close()
-    if failure:
-        raise failure[0]
     rows.extend(tuple(r) for r in other_rows)
     rows.sort(key=lambda r: (r[1], r[0]))
     return rows[:k]
 
 
-def _page_rows(conn: sqlite3.Connection, expression: str, ranked) -> list[dict]:
-    """The result rows (with snippets) of an already ranked page of (seq, bm25)."""
-    if not ranked:
-        return []
-    values = ", ".join("(?, ?, ?)" for _ in ranked)
-    sql = (
-        f"WITH page(seq, bm25_rank, place) AS (VALUES {values}) "
-        "SELECT a.id, a.title, a.published, a.source, a.url, page.bm25_rank, "
-        f"snippet(articles_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet "
-        "FROM page CROSS JOIN articles_fts ON articles_fts.rowid = page.seq "
-        "JOIN articles a ON a.seq = page.seq "
-        "WHERE articles_fts MATCH ? ORDER BY page.place"
-    )
-    bound = [v for n, (seq, rank) in enumerate(ranked) for v in (seq, rank, n)]
-    return [_result(row) for row in conn.execute(sql, [*bound, MARK_START, MARK_END, expression])]
+# --- --explain -------------------------------------------------------------------------------
+
+# A word in more than this share of the articles gets almost no weight from BM25.
+COMMON_SHARE = 0.5
 
 
-def count_matches(
-    conn: sqlite3.Connection,
-    query: str,
-    *,
-    since=None,
-    until=None,
-    source=None,
-    tag=None,
-    raw=False,
-) -> int:
-    """How many articles match `query` with these filters (the same ones as search_articles)."""
-    expression = match_expression(query, raw=raw)
-    if raw:
-        check_raw_expression(conn, expression)
-    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
-    sql = _matches_sql(where, "count(*)", choose_plan(conn, expression) if where else "join")
-    return conn.execute(sql, [expression, *params]).fetchone()[0]
+def _count(conn: sqlite3.Connection, expression: str) -> int:
+    return conn.execute(
+        f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?", (expression,)
+    ).fetchone()[0]
 
 
-def score(rank: float) -> float:
-    """BM25 as a score where higher is better, to 6 significant digits."""
-    return float(f"{-rank:.6g}") + 0.0  # + 0.0 turns -0.0 into 0.0
+def _reading(term: Term, near: int | None) -> str:
+    words = term.words
+    if near is not None:
+        kind = f"within {near} words"
+    elif words.prefix:
+        kind = "words starting with"
+    elif len(words.words) > 1:
+        kind = "exact phrase"
+    elif term.exact:
+        kind = "exact word"
+    else:
+        kind = "word and its forms"
+    shown = " ".join(words.words) + ("*" if words.prefix else "")
+    return f"{kind}: {shown}"
 
 
-def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
+def _explained_terms(node, field: str | None = None, excluded: bool = False, near: int | None = None):
+    from newscli.query import And, Field, Near, Or
+
+    if node is None:
+        return
+    if isinstance(node, Term):
+        yield node, field, excluded, near
+    elif isinstance(node, Near):
+        for term in node.terms:
+            yield term, field, excluded, node.distance
+    elif isinstance(node, Field):
+        yield from _explained_terms(node.child, node.name, excluded, near)
+    elif isinstance(node, Or):
+        for branch in node.branches:
+            yield from _explained_terms(branch, field, excluded, near)
+    elif isinstance(node, And):
+        for child in node.pos:
+            yield from _explained_terms(child, field, excluded, near)
+        for child in node.neg:
+            yield from _explained_terms(child, field, not excluded, near)
 
 
-def marked_snippet(snippet: str, marker: str = HIGHLIGHT_MARKER) -> str:
-    """The snippet with its matched terms between `marker`s (`**term**`), for machine output."""
-    return snippet.replace(MARK_START, marker).replace(MARK_END, marker)
+def explain(conn: sqlite3.Connection, request: SearchRequest, compiled: CompiledQuery) -> dict:
+    """How the request was read, as a JSON-ready dict: each term with its reading, the
+    stored words it stands for and how many articles hold each, the filters, the FTS5
+    expression, how many articles match, and notes."""
+    from newscli.query import render_term
+
+    articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    notes = list(compiled.notes)
+    terms = []
+    parsed = compiled.parsed
+    for term, field_name, excluded, near in _explained_terms(parsed.node if parsed else None):
+        expression = render_term(term, compiled.lookup)
+        holding = _count(conn, expression)
+        forms = []
+        if not term.exact and not term.words.prefix and len(term.words.words) == 1:
+            from newscli.query import term_alternatives
+
+            for word in term_alternatives(term, compiled.lookup):
+                forms.append({"word": word, "articles": _count(conn, _quoted(word))})
+        terms.append(
+            {
+                "text": term.text,
+                "reading": _reading(term, near),
+                "field": field_name,
+                "excluded": excluded,
+                "words": list(term.words.words),
+                "prefix": term.words.prefix,
+                "forms": forms,
+                "articles": holding,
+                "expression": expression,
+            }
+        )
+        if articles and holding / articles > COMMON_SHARE and not excluded:
+            notes.append(
+                f"'{term.text}' is in {holding / articles:.0%} of the articles: BM25 gives such a word "
+                "almost no weight, so it ranks mostly by length; add a rarer word or a date range"
+            )
+    matches = count_matches(conn, request, compiled)
+    from dataclasses import asdict
+
+    return {
+        "query": request.query or "",
+        "raw": request.raw,
+        "terms": terms,
+        "filters": compiled.filters.describe(),
+        "filter_values": {k: v for k, v in asdict(compiled.filters).items() if v},
+        "expression": compiled.expression,
+        "matches": matches,
+        "articles": articles,
+        "notes": list(dict.fromkeys(notes)),
+    }
 
 
-def snippet_parts(snippet: str) -> Iterable[tuple[str, bool]]:
-    """(text, is_match) pieces of a snippet, for drawing the matched terms in a style."""
-    for n, chunk in enumerate(snippet.split(MARK_START)):
-        if n == 0:
-            if chunk:
-                yield chunk.replace(MARK_END, ""), False
-            continue
-        term, _, rest = chunk.partition(MARK_END)
-        if term:
-            yield term, True
-        if rest:
-            yield rest.replace(MARK_END, ""), False
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'

@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from newscli.search import check_raw_expression, choose_plan, filter_sql, match_expression
+from newscli.search import SearchRequest, compile_request, matching_sql
 
 PERIODS = ("day", "week", "month", "year")
 MAX_ROWS = 60  # the most rows an automatically chosen period gives, if it can
@@ -108,55 +108,30 @@ def _day(text: str | None) -> date | None:
 # --- counting ------------------------------------------------------------------------------
 
 
-def _matching(query: str | None, raw: bool, conn, where: str, plan: str | None = None
-              ) -> tuple[str, list]:  # fmt: skip
-    """FROM/WHERE of the matching articles (all of them without a query) as `a`.
-
-    `plan` 'scan' reads the date index and checks each entry against the matching rowids,
-    'join' reads the row of each match (see search.choose_plan); None chooses."""
-    if query is None:
-        return f"FROM articles a WHERE 1{where}", []
-    expression = match_expression(query, raw=raw)
-    if raw:
-        check_raw_expression(conn, expression)
-    if (plan or choose_plan(conn, expression)) == "scan":
-        return (
-            "FROM articles a INDEXED BY idx_articles_published "
-            f"WHERE +a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?){where}",
-            [expression],
-        )
-    return (
-        f"FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?{where}",
-        [expression],
-    )
-
-
 def build_timeline(
     conn: sqlite3.Connection,
-    query: str | None = None,
+    request: SearchRequest,
     *,
     by: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    source=None,
-    tag=None,
-    raw: bool = False,
     plan: str | None = None,
 ) -> Timeline:
-    """Counts of the articles matching `query` (all articles if None) per period.
+    """Counts of the articles matching the request's query (all articles if None) and
+    filters per period.
 
-    The chart spans from `since` (else the first matching day) to `until` (else the last),
-    every period in between included, with 0 where nothing was published. `by` None picks
-    the period from that span (see choose_period). Raises QueryError, TimelineError.
+    The chart spans from the filters' `since` (else the first matching day) to `until`
+    (else the last), every period in between included, with 0 where nothing was published.
+    `by` None picks the period from that span (see choose_period). `plan` forces the search
+    plan (search.matching_sql). Raises QueryError, TimelineError.
     """
     if by is not None and by not in PERIODS:
         raise ValueError(f"by must be one of {', '.join(PERIODS)}")
-    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
-    from_where, match_params = _matching(query, raw, conn, where, plan)
+    compiled = compile_request(conn, request)
+    since, until = compiled.filters.since, compiled.filters.until
+    from_where, params = matching_sql(conn, compiled, plan)
     per_day: dict[date, int] = {}
     undated = 0
     sql = f"SELECT substr(a.published, 1, 10) AS day, count(*) {from_where} GROUP BY day"
-    for text, n in conn.execute(sql, [*match_params, *params]):
+    for text, n in conn.execute(sql, params):
         day = _day(text)
         if day is None:
             undated += n
@@ -201,25 +176,18 @@ def build_timeline(
 
 
 def list_articles(
-    conn: sqlite3.Connection,
-    query: str | None = None,
-    *,
-    by: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    source=None,
-    tag=None,
-    raw: bool = False,
+    conn: sqlite3.Connection, request: SearchRequest, *, by: str | None = None
 ) -> tuple[str, list[dict]]:
     """The matching articles in publication order, each with the `period` it falls in
     (None for undated ones, which come last); returns (by, articles)."""
-    where, params = filter_sql(conn, since=since, until=until, source=source, tag=tag)
-    from_where, match_params = _matching(query, raw, conn, where, "join")
+    compiled = compile_request(conn, request)
+    since, until = compiled.filters.since, compiled.filters.until
+    from_where, params = matching_sql(conn, compiled, "join")
     sql = (
         "SELECT a.published, a.id, a.title, a.source, a.url "
         f"{from_where} ORDER BY a.published IS NULL, a.published, a.seq"
     )
-    articles = [dict(row) for row in conn.execute(sql, [*match_params, *params])]
+    articles = [dict(row) for row in conn.execute(sql, params)]
     days = [d for d in (_day(a["published"]) for a in articles) if d]
     if by is None:
         by = choose_period(_day(since) or min(days), _day(until) or max(days)) if days else "month"

@@ -85,4 +85,18 @@ def run_installed(*args, input=None, env=None, timeout=120):
     )
 
 
+def req(query, *, since=None, until=None, source=(), tag=(), author=(), lang=(), sort="rank", limit=20,
+        offset=0, raw=False):  # fmt: skip
+    """A SearchRequest as the command line makes one, from the options' values."""
+    from newscli.filters import Filters
+    from newscli.search import SearchRequest
+
+    def names(value):
+        return (value,) if isinstance(value, str) else tuple(value)
+
+    filters = Filters(since=since and str(since), until=until and str(until), sources=names(source),
+                      tags=names(tag), authors=names(author), langs=names(lang))  # fmt: skip
+    return SearchRequest(query, filters, sort=sort, limit=limit, offset=offset, raw=raw)
+
+
 needs_shared = pytest.mark.skipif(not (SHARED / "corpora").is_dir(), reason="../shared corpora not present")

@@ -11,10 +11,11 @@ import random
 import sqlite3
 
 import pytest
+from conftest import req
 
 from newscli import search
 from newscli.archive import connect_readonly, insert_batch, open_archive
-from newscli.search import search_articles
+from newscli.search import compile_request, search_articles
 from newscli.timeline import build_timeline
 
 WORDS = ["said", "government", "minister", "election", "elected", "electronic", "interest",
@@ -84,12 +85,12 @@ QUERIES = [
 def _both(conn, monkeypatch, query, **kw):
     monkeypatch.setattr(search, "_second_core_free", lambda: True)  # whatever the load
     monkeypatch.setattr(search, "PARALLEL_MIN_ARTICLES", 10**12)
-    single = search_articles(conn, query, **kw)
+    single = search_articles(conn, req(query, **kw))
     monkeypatch.setattr(search, "PARALLEL_MIN_ARTICLES", 1)
     calls = []
     ranked_in_parts = search._rank_in_parts
     monkeypatch.setattr(search, "_rank_in_parts", lambda *a: calls.append(a) or ranked_in_parts(*a))
-    split = search_articles(conn, query, **kw)
+    split = search_articles(conn, req(query, **kw))
     assert calls  # the two-part ranking did run
     return single, split
 
@@ -109,9 +110,10 @@ def test_ranking_in_two_parts_matches_naive_bm25(generated_db, monkeypatch):
     naive = [
         (r[0], search.score(r[1]))
         for r in conn.execute(
-            "SELECT a.id, bm25(articles_fts, 10.0, 5.0, 1.0) AS s FROM articles_fts "
-            "JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH 'said' "
-            "ORDER BY s, a.seq LIMIT 20"
+            "SELECT a.id, bm25(search_index, 10.0, 5.0, 1.0) AS s FROM search_index "
+            "JOIN articles a ON a.seq = search_index.rowid WHERE search_index MATCH ? "
+            "ORDER BY s, a.seq LIMIT 20",
+            (compile_request(conn, req("said")).expression,),
         )
     ]
     single, split = _both(conn, monkeypatch, "said", limit=20)
@@ -133,9 +135,9 @@ def test_ranking_in_two_parts_on_the_fixtures(fixtures_db, monkeypatch):
 
 def _timeline_by_join(conn, query, since=None, until=None):
     """Per-day counts the plain way: every match joined to its article row."""
-    sql = ("SELECT substr(a.published, 1, 10), count(*) FROM articles_fts "
-           "JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?")  # fmt: skip
-    params = [query]
+    sql = ("SELECT substr(a.published, 1, 10), count(*) FROM search_index "
+           "JOIN articles a ON a.seq = search_index.rowid WHERE search_index MATCH ?")  # fmt: skip
+    params = [compile_request(conn, req(query)).expression]
     if since:
         sql += " AND a.published >= ?"
         params.append(since)
@@ -152,7 +154,7 @@ def _timeline_by_join(conn, query, since=None, until=None):
 def test_timeline_counts_equal_the_plain_join(generated_db, query, since, until):
     conn = connect_readonly(generated_db)
     expected = _timeline_by_join(conn, query, since, until and "2008-01-01")
-    timeline = build_timeline(conn, query, by="year", since=since, until=until)
+    timeline = build_timeline(conn, req(query, since=since, until=until), by="year")
     undated = expected.pop(None, 0)
     assert timeline.undated == undated
     per_year: dict[str, int] = {}

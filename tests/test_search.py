@@ -9,12 +9,13 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import ARTICLES, SEED_ID, import_quietly, run_installed
+from conftest import ARTICLES, SEED_ID, import_quietly, req, run_installed
 
 from newscli.archive import connect_readonly
 from newscli.cli import cli
 from newscli.query import QueryError
-from newscli.search import MARK_END, MARK_START, count_matches, search_articles
+from newscli.matching import MARK_END, MARK_START
+from newscli.search import count_matches, search_articles
 
 # The fixture articles the tests find, by what they are.
 SEED = SEED_ID  # 2022-05-14, Kharkiv in title and body, "withdrawing" in the title
@@ -91,7 +92,7 @@ SYNTAX = [
     # what else people type
     ("don't", [CAFE_OWNERS]),
     ("Kharkiv-based", []),
-    ("foo:kharkiv", []),
+    ('"foo:kharkiv"', []),
     ("Харків", []),
     ("kharkiv AND", KHARKIV_BY_RANK),
     ("OR kharkiv", KHARKIV_BY_RANK),
@@ -377,7 +378,7 @@ def test_colour_on_a_terminal(search_db):
     conn = connect_readonly(search_db)
     console = Console(force_terminal=True, color_system="standard", width=120,
                       record=True, markup=False, highlight=False)  # fmt: skip
-    search_table(console, search_articles(conn, "izium"))
+    search_table(console, search_articles(conn, req("izium")))
     assert "\x1b[1;7mIzium\x1b[0m" in console.export_text(styles=True)
 
 
@@ -392,22 +393,22 @@ def test_count(search):
 
 def test_search_articles_api(search_db):
     conn = connect_readonly(search_db)
-    results = search_articles(conn, "kharkiv", since="2022-05-01", until="2022-09-11", limit=2)
+    results = search_articles(conn, req("kharkiv", since="2022-05-01", until="2022-09-11", limit=2))
     assert [r["id"] for r in results] == [IZIUM, SEED]
-    assert count_matches(conn, "kharkiv", since="2022-05-01", until="2022-09-11") == 3
-    assert count_matches(conn, "kharkiv", source="bbc") == 2
+    assert count_matches(conn, req("kharkiv", since="2022-05-01", until="2022-09-11")) == 3
+    assert count_matches(conn, req("kharkiv", source="bbc")) == 2
     from datetime import date
 
-    assert [r["id"] for r in search_articles(conn, "kharkiv", until=date(2022, 9, 10))] == [
+    assert [r["id"] for r in search_articles(conn, req("kharkiv", until=date(2022, 9, 10)))] == [
         SEED, REFUGEES,
     ]  # fmt: skip
-    assert [r["id"] for r in search_articles(conn, "kharkiv", until="2022-09-11T12:00")] == [
+    assert [r["id"] for r in search_articles(conn, req("kharkiv", until="2022-09-11T12:00"))] == [
         SEED, REFUGEES,
     ]  # fmt: skip
     with pytest.raises(QueryError):
-        search_articles(conn, '"kharkiv')
+        search_articles(conn, req('"kharkiv'))
     with pytest.raises(ValueError, match="sort must be one of rank, newest, oldest"):
-        search_articles(conn, "kharkiv", sort="best")
+        search_articles(conn, req("kharkiv", sort="best"))
 
 
 # --- start-up cost and the installed command -----------------------------------------------
@@ -471,10 +472,10 @@ def test_join_and_scan_plans_agree(search_db, query, filters, sort):
     conn = connect_readonly(search_db)
     pages = {}
     for plan in ("join", "scan"):
-        full = search_articles(conn, query, sort=sort, limit=0, plan=plan, **filters)
+        full = search_articles(conn, req(query, sort=sort, limit=0, **filters), plan=plan)
         paged = [r for offset in range(0, 16, 3)
-                 for r in search_articles(conn, query, sort=sort, limit=3, offset=offset,
-                                          plan=plan, **filters)]  # fmt: skip
+                 for r in search_articles(conn, req(query, sort=sort, limit=3, offset=offset, **filters),
+                                          plan=plan)]  # fmt: skip
         assert [r["id"] for r in paged] == [r["id"] for r in full]
         pages[plan] = full
     assert pages["join"] == pages["scan"]
@@ -512,8 +513,8 @@ _TYPED = st.lists(
 def test_any_query_gives_results_or_a_query_error(search_db, text, raw, sort):
     conn = connect_readonly(search_db)
     try:
-        results = search_articles(conn, text, raw=raw, sort=sort, since="2000", limit=5)
-        count = count_matches(conn, text, raw=raw, since="2000")
+        results = search_articles(conn, req(text, raw=raw, sort=sort, since="2000", limit=5))
+        count = count_matches(conn, req(text, raw=raw, since="2000"))
     except QueryError as e:
         assert "\n" not in str(e) and str(e)
     else:

@@ -6,7 +6,7 @@ from conftest import SEED_ID
 
 SEED_JSON_KEYS = [
     "id", "title", "subtitle", "body", "published", "retrieved", "source", "url",
-    "authors", "path", "words", "imported_at", "tags", "extra",
+    "authors", "path", "words", "imported_at", "tags", "extra", "lang",
 ]  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
-from conftest import ARTICLES, SEED_ID, import_quietly
+from conftest import ARTICLES, SEED_ID, import_quietly, req
 
 from newscli.archive import connect_readonly
 from newscli.cli import cli
@@ -384,15 +384,15 @@ def test_counting_is_one_group_by_in_sql(timeline_db):
     conn = connect_readonly(timeline_db)
     statements = []
     conn.set_trace_callback(statements.append)
-    chart = build_timeline(conn, "kharkiv", by="month")
+    chart = build_timeline(conn, req("kharkiv"), by="month")
     assert chart.dated == 4 and chart.undated == 0
     [statement] = [s for s in statements if "articles a" in s]
     assert "GROUP BY" in statement and "count(*)" in statement
     statements.clear()
-    chart = build_timeline(conn, None, by="year")
+    chart = build_timeline(conn, req(None), by="year")
     assert chart.dated == 14 and chart.undated == 2
     [statement] = [s for s in statements if "articles a" in s]
-    assert "articles_fts" not in statement
+    assert "search_index" not in statement
 
 
 def test_timeline_json_does_not_load_rich(timeline_db):
@@ -415,7 +415,8 @@ def test_timeline_json_does_not_load_rich(timeline_db):
 )  # fmt: skip
 def test_join_and_scan_plans_count_the_same(timeline_db, query, options):
     conn = connect_readonly(timeline_db)
-    join = build_timeline(conn, query, plan="join", **options)
-    scan = build_timeline(conn, query, plan="scan", **options)
+    by = options.pop("by", None)
+    join = build_timeline(conn, req(query, **options), by=by, plan="join")
+    scan = build_timeline(conn, req(query, **options), by=by, plan="scan")
     assert (join.periods, join.undated) == (scan.periods, scan.undated)
     assert join.total > 0

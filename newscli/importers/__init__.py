@@ -257,7 +257,7 @@ def read_path(
         yield ImportProblem(name, None, e.strerror or str(e))
 
 
-def _row(article: Article, source: str | None, imported_at: str) -> tuple:
+def _row(article: Article, source: str | None, imported_at: str, lang: str | None) -> tuple:
     return (
         article.id,
         article.title,
@@ -273,6 +273,7 @@ def _row(article: Article, source: str | None, imported_at: str) -> tuple:
         imported_at,
         json.dumps(article.tags, ensure_ascii=False),
         storable_text(json.dumps(article.extra, ensure_ascii=False)),
+        lang,
     )
 
 
@@ -281,7 +282,8 @@ def _row(article: Article, source: str | None, imported_at: str) -> tuple:
 # The child sends events in input order, in chunks; a bounded queue keeps memory flat.
 CHUNK_EVENTS = 250
 QUEUE_CHUNKS = 8
-Event = tuple  # ("file", path) | ("problem", ImportProblem) | ("row", row, body_length)
+# ("file", path) | ("problem", ImportProblem) | ("row", row, body_length, index fields, forms)
+Event = tuple
 
 
 def _events(
@@ -291,7 +293,11 @@ def _events(
     imported_at: str,
     overrides: dict[str, str | None] | None = None,
 ) -> Iterator[Event]:
-    """What importing `paths` meets, in order: each file, each problem, each article's row."""
+    """What importing `paths` meets, in order: each file, each problem, each article's row
+    (with what the search index stores of it: see index.prepare)."""
+    from newscli import index
+
+    forms_seen = index.FormsSeen()
     for path in expand_paths(paths):
         if isinstance(path, ImportProblem):
             yield ("problem", path)
@@ -301,7 +307,9 @@ def _events(
             if isinstance(item, ImportProblem):
                 yield ("problem", item)
             else:
-                yield ("row", _row(item, source, imported_at), len(item.body))
+                prepared = index.prepare(item.title, item.subtitle, item.body, getattr(item, "lang", None))
+                row = _row(item, source, imported_at, prepared.lang)
+                yield ("row", row, len(item.body), prepared.fields, forms_seen.new_forms(prepared))
 
 
 class ImportWorkerError(RuntimeError):
@@ -445,6 +453,8 @@ def import_paths(
         parallel = _can_fork()
     parallel = parallel and STDIN not in paths
     batch: list[tuple] = []
+    batch_fields: list[tuple[str, str, str]] = []
+    batch_forms: list[tuple[str, str]] = []
     batch_bytes = 0
 
     def flush() -> None:
@@ -452,7 +462,7 @@ def import_paths(
         if batch:
             with _ctrl_c_after_batch():
                 try:
-                    inserted, undated = insert_batch(conn, batch)
+                    inserted, undated = insert_batch(conn, batch, batch_fields, batch_forms)
                 except ArchiveError as e:
                     # The run cannot go on; say what of it is safely stored.
                     noun = "article" if summary.imported == 1 else "articles"
@@ -463,6 +473,8 @@ def import_paths(
                 summary.duplicates += len(batch) - inserted
                 summary.undated += undated
                 batch.clear()
+                batch_fields.clear()
+                batch_forms.clear()
                 batch_bytes = 0
 
     events = (
@@ -477,6 +489,8 @@ def import_paths(
                 if kind == "row":
                     batch.append(event[1])
                     batch_bytes += event[2]
+                    batch_fields.append(event[3])
+                    batch_forms.extend(event[4])
                     if len(batch) >= BATCH_ARTICLES or batch_bytes >= BATCH_BYTES:
                         flush()
                 elif kind == "file":
