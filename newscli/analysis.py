@@ -252,11 +252,21 @@ def spans(text: str) -> tuple[str, list[Span]]:
                 origin.append(i)
     folded_text = "".join(chars)
     found: list[Span] = []
+
+    def through_marks(end: int) -> int:
+        # Marks that fold to nothing (Arabic harakat, Hebrew points) after a word's last
+        # letter belong to it: a highlight ends after them, not between letter and mark.
+        while end < len(protected) and not table[ord(protected[end])]:
+            if not unicodedata.category(protected[end]).startswith("M"):
+                break
+            end += 1
+        return end
+
     for match in re.finditer(r"\S+", folded_text):
         start, end = match.span()
         token = match.group()
         if not _PAIRED_CHAR.search(token):
-            found.append(Span(token, origin[start], origin[end - 1] + 1))
+            found.append(Span(token, origin[start], through_marks(origin[end - 1] + 1)))
             continue
         at = 0
         for run in _PAIRED_RUN.finditer(token):
@@ -271,7 +281,7 @@ def spans(text: str) -> tuple[str, list[Span]]:
                 found.append(Span(piece, origin[first], origin[first + len(piece) - 1] + 1))
             at = run.end()
         if at < len(token):
-            found.append(Span(token[at:], origin[start + at], origin[end - 1] + 1))
+            found.append(Span(token[at:], origin[start + at], through_marks(origin[end - 1] + 1)))
     return text, found
 
 
@@ -356,6 +366,25 @@ def stem_keys(word: str, lang: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+# Languages whose Snowball stemmer misses most inflected forms, so that an article's words
+# are also filed under the stem of their dictionary form (simplemma): Finnish
+# "Helsingissä" stems to "helsing" but its lemma "Helsinki" to "helsink", as the query
+# word does. Measured on fi-news over 15 words: recall 0.38 with Snowball alone, 0.99 with
+# lemma then stem (precision 0.99). Only imports load the lemmatiser (2 s, 44 MB); a query
+# is stemmed as typed, so a base form ("Helsinki") finds every inflection.
+LEMMATISED = frozenset({"fi"})
+
+
+@lru_cache(maxsize=200_000)
+def _lemma_key(lowered: str, lang: str) -> str | None:
+    import simplemma
+
+    lemma = simplemma.lemmatize(lowered, lang=lang, low_memory=True).casefold().strip(".")
+    if not lemma or lemma == lowered:
+        return None
+    return f"{lang}:{_stemmer(lang).stemWord(lemma)}"
+
+
 # A word as written, lower-cased: letters and marks of the scripts below Thai (those that
 # have stemmers), no digits.
 _WRITTEN_WORD = re.compile(
@@ -396,4 +425,9 @@ def word_forms(word: str, lang: str) -> list[tuple[str, str]]:
     stored = word if word.isascii() and lang == "en" else _stored_word(word)
     if stored is None:
         return []
-    return [(key, stored) for key in stem_keys(word, lang)]
+    keys = stem_keys(word, lang)
+    if lang in LEMMATISED:
+        lemma_key = _lemma_key(word.casefold(), lang)
+        if lemma_key is not None and lemma_key not in keys:
+            keys = keys | {lemma_key}
+    return [(key, stored) for key in keys]

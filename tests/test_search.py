@@ -67,8 +67,8 @@ SYNTAX = [
     ("kharkiv, izium!", [IZIUM]),  # punctuation is not syntax
     ("withdraw", [SEED, VICTORY]),  # stemming: withdraw finds withdrawing
     ("withdrawing", [SEED, VICTORY]),
-    ("cafe", [CAFE_SOCIETY, CAFE_OWNERS]),  # accent folding
-    ("café", [CAFE_SOCIETY, CAFE_OWNERS]),
+    ("cafe", [CAFE_OWNERS, CAFE_SOCIETY]),  # accent folding; owners says it twice
+    ("café", [CAFE_OWNERS, CAFE_SOCIETY]),
     ('"russian forces"', [SEED]),
     ('"forces russian"', []),
     ("kyiv OR mariupol", [MARIUPOL, KYIV_SCHOOLS, REFUGEES, SEED]),
@@ -180,7 +180,7 @@ FILTERS = [
     (["kharkiv", "--since", "2022", "--until", "2022"], [IZIUM, SEED, REFUGEES]),
     (["kharkiv", "--since", "15 May 2022", "--until", "Sept 2022"], [IZIUM, REFUGEES]),
     (["kharkiv", "--since", "2025"], []),
-    (["cafe"], [CAFE_SOCIETY, CAFE_OWNERS]),  # undated articles count without a date filter
+    (["cafe"], [CAFE_OWNERS, CAFE_SOCIETY]),  # undated articles count without a date filter
     (["cafe", "--since", "2000"], [CAFE_SOCIETY]),  # and are left out with one
     (["cafe", "--until", "2030"], [CAFE_SOCIETY]),
     (["kharkiv", "--source", "BBC"], [IZIUM, RESIDENTS]),  # any case
