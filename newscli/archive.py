@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newscli.errors import NewscliError
+
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite_utils
 
@@ -26,10 +28,8 @@ BUSY_TIMEOUT_MS = 30_000
 PAGE_SIZE = 16384
 
 
-class ArchiveError(Exception):
+class ArchiveError(NewscliError):
     """A problem with the database file, told in one line."""
-
-    exit_code = 2
 
 
 def default_db_path() -> Path:

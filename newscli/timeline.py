@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from newscli.errors import NewscliError
 from newscli.search import check_raw_expression, choose_plan, filter_sql, match_expression
 
 PERIODS = ("day", "week", "month", "year")
@@ -20,7 +21,7 @@ PERIOD_COLUMNS = ("period", "start", "end", "count")
 LIST_COLUMNS = ("period", "published", "id", "title", "source", "url")
 
 
-class TimelineError(ValueError):
+class TimelineError(NewscliError, ValueError):
     """A timeline that cannot be drawn, told in one line."""
 
 

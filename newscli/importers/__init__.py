@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from newscli.archive import ArchiveError, bulk_load, insert_batch
+from newscli.errors import NewscliError
 from newscli.importers.csvfile import read_csv, read_tsv
 from newscli.importers.frontmatter import has_front_matter, read_markdown
 from newscli.importers.jsonfile import is_json_lines, read_json
@@ -304,10 +305,8 @@ def _events(
                 yield ("row", _row(item, source, imported_at), len(item.body))
 
 
-class ImportWorkerError(RuntimeError):
+class ImportWorkerError(NewscliError, RuntimeError):
     """The parsing process failed in a way no input explains (a bug, or it was killed)."""
-
-    exit_code = 2
 
 
 def _produce(queue, paths: list[str], fmt, source, imported_at, overrides) -> None:

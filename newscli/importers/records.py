@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from newscli.dates import parse_date
+from newscli.errors import NewscliError
 from newscli.importers.markup import html_to_text, looks_like_html
 from newscli.importers.text import ParseProblem, title_from_body
 from newscli.models import Article
@@ -45,10 +46,8 @@ _SPACE = re.compile(r"\s+")
 MAX_LISTED_FIELDS = 12
 
 
-class MappingError(ValueError):
+class MappingError(NewscliError, ValueError):
     """A `--map` option that cannot be used, told in one line."""
-
-    exit_code = 2
 
 
 _SEPARATORS = str.maketrans("", "", "_- ")
