@@ -10,6 +10,7 @@ import sys
 import click
 
 from newscli import __version__
+from newscli.interrupts import work_interruptibly
 from newscli.render import output_options
 
 EXPORT_FORMATS = ("jsonl", "json", "csv", "tsv", "ids")
@@ -86,13 +87,14 @@ class NewscliCommand(click.Command):
 
 
 class NewscliGroup(click.Group):
-    """Turns exceptions into one-line errors (newscli.errors), never a traceback."""
+    """Turns exceptions into one-line errors (newscli.errors) and Ctrl-C into status 130."""
 
     command_class = NewscliCommand
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with work_interruptibly():
+                return super().invoke(ctx)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
