@@ -309,20 +309,50 @@ class ImportWorkerError(NewscliError, RuntimeError):
     """The parsing process failed in a way no input explains (a bug, or it was killed)."""
 
 
-def _produce(queue, paths: list[str], fmt, source, imported_at, overrides) -> None:
-    """Body of the parsing process: put chunks of events, then None (or a failure text)."""
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _exit_with_writer(writer: int) -> None:
+    """Make this (parsing) process end when the writer that forked it ends, however it ends.
+
+    On Linux the kernel sends SIGKILL the moment the writer dies (PR_SET_PDEATHSIG), even
+    while this process is blocked reading a pipe or flushing its queue; elsewhere the checks
+    between records (`_orphaned`) do it.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # a libc without prctl: the checks remain
+            pass
+    if _orphaned(writer):  # it died before the request was made
+        os._exit(1)
+
+
+def _orphaned(writer: int) -> bool:
+    return os.getppid() != writer
+
+
+def _produce(queue, writer: int, paths: list[str], fmt, source, imported_at, overrides) -> None:
+    """Body of the parsing process: put chunks of events, then None (or a failure text).
+
+    `writer` is the pid of the process that forked this one and reads the queue: when it is
+    gone (killed), nobody will read, so this process stops at once rather than run on.
+    """
     import queue as queues
-    import signal
     import traceback
 
-    # Ctrl-C goes to the whole process group: the writer stops this process itself.
+    # Ctrl-C goes to the whole process group: the writer stops this process itself. (The
+    # writer blocked SIGINT before forking; it stays pending until ignored, then dropped.)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _exit_with_writer(writer)
     # Nothing is printed from here; letting go of the writer's stdout/stderr means whoever
     # reads them sees their end when the writer ends, even if it was killed.
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    writer = os.getppid()
 
     def put(item) -> None:
         while True:
@@ -330,12 +360,14 @@ def _produce(queue, paths: list[str], fmt, source, imported_at, overrides) -> No
                 queue.put(item, timeout=0.5)
                 return
             except queues.Full:
-                if os.getppid() != writer:  # the writer was killed: nobody will read
+                if _orphaned(writer):
                     os._exit(1)
 
     try:
         chunk: list[Event] = []
         for event in _events(paths, fmt, source, imported_at, overrides):
+            if _orphaned(writer):  # checked between records, not only when the queue is full
+                os._exit(1)
             chunk.append(event)
             if len(chunk) >= CHUNK_EVENTS:
                 put(chunk)
@@ -361,10 +393,18 @@ def _events_from_child(
     context = multiprocessing.get_context("fork")
     channel = context.Queue(maxsize=QUEUE_CHUNKS)
     worker = context.Process(
-        target=_produce, args=(channel, paths, fmt, source, imported_at, overrides), daemon=True
+        target=_produce,
+        args=(channel, os.getpid(), paths, fmt, source, imported_at, overrides),
+        daemon=True,
     )
-    worker.start()
     try:
+        # SIGINT held back while forking: the child starts with it blocked and ignores it
+        # before unblocking, so a Ctrl-C at this moment never reaches its start-up code.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            worker.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         while True:
             try:
                 chunk = channel.get(timeout=0.5)
