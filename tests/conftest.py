@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 from newscli.cli import cli
 
@@ -19,6 +20,11 @@ BAD = FIXTURES / "bad"
 SHARED = ROOT.parent / "shared"
 SEED_ID = "28d491dff761c035"
 
+
+# Property tests check what is true of their inputs, never how fast: on a busy machine
+# (two cores shared by several developers) one example may take seconds.
+settings.register_profile("newscli", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("newscli")
 
 PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
 
