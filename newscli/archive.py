@@ -67,7 +67,7 @@ def migration(fn: Migration) -> Migration:
 def m001_articles(db: sqlite_utils.Database) -> None:
     # `seq` is an explicit INTEGER PRIMARY KEY so that VACUUM never renumbers the rowids
     # the external-content FTS index points at.
-    articles = db["articles"].create(
+    articles = db.table("articles").create(
         {"seq": int, "id": str, "title": str, "subtitle": str, "body": str, "published": str,
          "retrieved": str, "source": str, "url": str, "authors": str, "path": str, "words": int,
          "imported_at": str},
@@ -87,8 +87,8 @@ def m001_articles(db: sqlite_utils.Database) -> None:
 def m002_tags_extra(db: sqlite_utils.Database) -> None:
     # Structured inputs (JSON, CSV, front matter, web pages) carry tags, and fields no column
     # holds; both are JSON text so that older rows read as "no tags, nothing extra".
-    db["articles"].add_column("tags", str, not_null_default="[]")
-    db["articles"].add_column("extra", str, not_null_default="{}")
+    db.table("articles").add_column("tags", str, not_null_default="[]")
+    db.table("articles").add_column("extra", str, not_null_default="{}")
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
@@ -270,14 +270,14 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
         # process (a second import started at the same moment) may have just applied it.
         conn.execute("BEGIN IMMEDIATE")
         try:
-            db[MIGRATIONS_TABLE].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+            db.table(MIGRATIONS_TABLE).create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
             if name in applied_migrations(conn):
                 conn.execute("COMMIT")
                 continue
             before = _tables_and_triggers(conn)
             fn(db)
             _restore_triggers_of_rebuilt_tables(conn, before)
-            db[MIGRATIONS_TABLE].insert({"name": name, "applied_at": _now()})
+            db.table(MIGRATIONS_TABLE).insert({"name": name, "applied_at": _now()})
             conn.execute(f"PRAGMA user_version = {len(applied_migrations(conn))}")
             conn.execute("COMMIT")
         except BaseException as e:

@@ -6,12 +6,16 @@ Only click is imported at start-up; each command imports what it needs when it r
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from newscli import __version__
 from newscli.interrupts import work_interruptibly
 from newscli.render import output_options
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
 
 EXPORT_FORMATS = ("jsonl", "json", "csv", "tsv", "ids")
 
@@ -560,10 +564,10 @@ def search(ctx: click.Context, query, since, until, sources, tags, sort, limit, 
     from newscli.render import write_rows
     from newscli.search import RESULT_COLUMNS, iter_search_articles, marked_snippet
 
-    results = iter_search_articles(conn, text, **page, **filters)
+    found = iter_search_articles(conn, text, **page, **filters)
     # The query is checked before the first line is written: errors never follow output.
-    first = next(results, None)
-    rows = [] if first is None else itertools.chain([first], results)
+    first = next(found, None)
+    rows: Iterable[dict] = [] if first is None else itertools.chain([first], found)
     written = write_rows(
         ({**r, "snippet": marked_snippet(r["snippet"])} for r in rows),
         RESULT_COLUMNS,

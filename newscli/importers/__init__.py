@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -227,7 +227,7 @@ def read_path(
     overrides: dict[str, str | None] | None = None,
     *,
     mapper: RecordMapper | None = None,
-) -> Iterator[Article | ImportProblem]:
+) -> Generator[Article | ImportProblem, None, None]:
     """Every article (or problem) in one input file; '-' reads standard input.
 
     `fmt` forces a format (else it is detected); `overrides` are the `--map` options.
@@ -291,7 +291,7 @@ def _events(
     source: str | None,
     imported_at: str,
     overrides: dict[str, str | None] | None = None,
-) -> Iterator[Event]:
+) -> Generator[Event, None, None]:
     """What importing `paths` meets, in order: each file, each problem, each article's row."""
     for path in expand_paths(paths):
         if isinstance(path, ImportProblem):
@@ -386,7 +386,7 @@ def _events_from_child(
     source: str | None,
     imported_at: str,
     overrides: dict[str, str | None] | None = None,
-) -> Iterator[Event]:
+) -> Generator[Event, None, None]:
     import multiprocessing
     import queue as queues
 

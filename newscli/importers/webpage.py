@@ -89,11 +89,13 @@ def _paragraphs(text: str | None) -> str:
 def parse_page(data: bytes) -> Article | None:
     import lxml.html
     import trafilatura
+    from trafilatura.settings import Document
 
     document = trafilatura.bare_extraction(
         data, with_metadata=True, include_comments=False, include_tables=True
     )
-    if document is None or not (document.text or "").strip():
+    # A Document (a dict only if asked for with as_dict=True), or None.
+    if not isinstance(document, Document) or not (document.text or "").strip():
         return None
     published = document.date and parse_date(document.date)
     modified = None
