@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB := demo.db
+FLOORS_VENV ?= .venv-floors
 N ?= 100000
 RUNS ?= 5
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-floors lint bench clean
 
 $(BIN)/newscli: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,13 +23,27 @@ demo: $(BIN)/newscli
 	$(BIN)/newscli --db $(DEMO_DB) search kharkiv
 	$(BIN)/newscli --db $(DEMO_DB) timeline kharkiv --by month --since 2022 --until 2022
 
-test: $(BIN)/newscli
-	$(BIN)/ruff check .
+test: lint
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/newscli
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check newscli tests benchmarks
+	$(BIN)/mypy
+
+# The lowest versions pyproject.toml allows (every `>=`, read from it by .ci/floors.py),
+# installed exactly in a venv of their own: lint and the fast tests must pass with them.
+test-floors:
+	rm -rf $(FLOORS_VENV)
+	$(PYTHON) -m venv $(FLOORS_VENV)
+	$(FLOORS_VENV)/bin/pip install --quiet --upgrade pip
+	$(PYTHON) .ci/floors.py > $(FLOORS_VENV)/floors.txt
+	$(FLOORS_VENV)/bin/pip install --quiet -c $(FLOORS_VENV)/floors.txt -e '.[test]'
+	$(FLOORS_VENV)/bin/pip check
+	$(FLOORS_VENV)/bin/ruff check .
+	$(FLOORS_VENV)/bin/ruff format --check newscli tests benchmarks
+	$(FLOORS_VENV)/bin/mypy
+	$(FLOORS_VENV)/bin/python -m pytest -q -m "not slow" -p no:cacheprovider
 
 bench: $(BIN)/newscli
 	@command -v rg >/dev/null 2>&1 || apt-get install -y ripgrep >/dev/null 2>&1 \
@@ -37,4 +52,4 @@ bench: $(BIN)/newscli
 	$(BIN)/python benchmarks/run.py --n $(N) --runs $(RUNS)
 
 clean:
-	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(FLOORS_VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .ruff_cache .mypy_cache
