@@ -18,10 +18,17 @@ $(BIN)/newscli: pyproject.toml
 demo: $(BIN)/newscli
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/newscli --db $(DEMO_DB) import fixtures/articles
+	@echo "# fixtures/gzip holds gzip-compressed copies of files in the other folders: its articles are"
+	@echo "# already stored when it comes, and count as duplicates"
 	$(BIN)/newscli --db $(DEMO_DB) import fixtures/json fixtures/jsonl fixtures/csv fixtures/markdown fixtures/html fixtures/gzip
 	$(BIN)/newscli --db $(DEMO_DB) show 28d491df
 	$(BIN)/newscli --db $(DEMO_DB) search kharkiv
 	$(BIN)/newscli --db $(DEMO_DB) timeline kharkiv --by month --since 2022 --until 2022
+	@echo
+	@echo "newscli is installed in $(VENV): run it as $(BIN)/newscli, or first '. $(BIN)/activate' to"
+	@echo "have newscli on your PATH in this shell (pipx install . puts it there for good). Try next:"
+	@echo
+	@echo "  $(BIN)/newscli --db $(DEMO_DB) search 'kharkiv -crimea' --sort newest"
 
 test: lint
 	$(BIN)/python -m pytest
@@ -46,9 +53,8 @@ test-floors:
 	$(FLOORS_VENV)/bin/python -m pytest -q -m "not slow" -p no:cacheprovider
 
 bench: $(BIN)/newscli
-	@command -v rg >/dev/null 2>&1 || apt-get install -y ripgrep >/dev/null 2>&1 \
-		|| (apt-get update >/dev/null 2>&1 && apt-get install -y ripgrep >/dev/null 2>&1) \
-		|| echo "ripgrep could not be installed: the rg rows will read 'absent'"
+	@command -v rg >/dev/null 2>&1 || echo "ripgrep (rg) is not installed: its rows will read 'absent'." \
+		"To compare with it, install it (apt install ripgrep, brew install ripgrep, cargo install ripgrep)."
 	$(BIN)/python benchmarks/run.py --n $(N) --runs $(RUNS)
 
 clean:
