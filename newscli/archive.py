@@ -56,7 +56,7 @@ MIGRATIONS_TABLE = "_newscli_migrations"
 
 def migration(fn: Migration) -> Migration:
     """Register a migration; its function name is its name for ever (files record it):
-    never rename one, never change what it does; append a new one instead."""
+    never rename one, never change the schema it makes; append a new one instead."""
     if any(name == fn.__name__ for name, _ in MIGRATIONS):
         raise ValueError(f"two migrations named {fn.__name__}")
     MIGRATIONS.append((fn.__name__, fn))
