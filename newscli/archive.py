@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newscli.errors import NewscliError
+
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite_utils
 
@@ -26,10 +28,8 @@ BUSY_TIMEOUT_MS = 30_000
 PAGE_SIZE = 16384
 
 
-class ArchiveError(Exception):
+class ArchiveError(NewscliError):
     """A problem with the database file, told in one line."""
-
-    exit_code = 2
 
 
 def default_db_path() -> Path:
@@ -44,100 +44,84 @@ def resolve_db_path(option: str | os.PathLike[str] | None) -> Path:
     return Path(option).expanduser() if option else default_db_path()
 
 
-# Migrations: applied in order, each once; their names are kept in _newscli_migrations and
-# their count in PRAGMA user_version (cheap to read for the read-only commands).
-MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
+# Migrations, the way llm keeps its own: functions registered in order with @migration,
+# each applied once in its own transaction and recorded by name in _newscli_migrations.
+# That table is what a file has: a name this newscli does not know means a newer newscli
+# made it. PRAGMA user_version mirrors it (the number of migrations applied, set in the same
+# transaction) for other tools to read; nothing here decides by it.
+Migration = Callable[["sqlite_utils.Database"], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+MIGRATIONS_TABLE = "_newscli_migrations"
 
 
-def migration(fn: Callable[[sqlite_utils.Database], None]):
+def migration(fn: Migration) -> Migration:
+    """Register a migration; its function name is its name for ever (files record it):
+    never rename one, never change the schema it makes; append a new one instead."""
+    if any(name == fn.__name__ for name, _ in MIGRATIONS):
+        raise ValueError(f"two migrations named {fn.__name__}")
     MIGRATIONS.append((fn.__name__, fn))
     return fn
-
-
-FTS_TRIGGERS = {
-    "articles_ai": f"""
-CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
-  INSERT INTO {FTS_TABLE} (rowid, title, subtitle, body)
-  VALUES (new.rowid, new.title, new.subtitle, new.body);
-END""",
-    "articles_ad": f"""
-CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
-  INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, subtitle, body)
-  VALUES ('delete', old.rowid, old.title, old.subtitle, old.body);
-END""",
-    "articles_au": f"""
-CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
-  INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, subtitle, body)
-  VALUES ('delete', old.rowid, old.title, old.subtitle, old.body);
-  INSERT INTO {FTS_TABLE} (rowid, title, subtitle, body)
-  VALUES (new.rowid, new.title, new.subtitle, new.body);
-END""",
-}
 
 
 @migration
 def m001_articles(db: sqlite_utils.Database) -> None:
     # `seq` is an explicit INTEGER PRIMARY KEY so that VACUUM never renumbers the rowids
     # the external-content FTS index points at.
-    db.execute(
-        """
-        CREATE TABLE articles (
-            seq INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE,
-            title TEXT NOT NULL,
-            subtitle TEXT,
-            body TEXT NOT NULL,
-            published TEXT,
-            retrieved TEXT,
-            source TEXT,
-            url TEXT,
-            authors TEXT NOT NULL DEFAULT '[]',
-            path TEXT,
-            words INTEGER NOT NULL DEFAULT 0,
-            imported_at TEXT NOT NULL
-        )"""
-    )
-    db.execute("CREATE INDEX idx_articles_published ON articles (published)")
-    db.execute("CREATE INDEX idx_articles_source ON articles (source)")
-    # The same shape sqlite-utils' enable_fts makes, so `sqlite-utils search` and Datasette
+    articles = db.table("articles").create(
+        {"seq": int, "id": str, "title": str, "subtitle": str, "body": str, "published": str,
+         "retrieved": str, "source": str, "url": str, "authors": str, "path": str, "words": int,
+         "imported_at": str},
+        pk="seq",
+        not_null={"id", "title", "body", "authors", "words", "imported_at"},
+        defaults={"authors": "[]", "words": 0},
+    )  # fmt: skip
+    articles.create_index(["id"], index_name="idx_articles_id", unique=True)
+    articles.create_index(["published"], index_name="idx_articles_published")
+    articles.create_index(["source"], index_name="idx_articles_source")
+    # sqlite-utils' own FTS table and triggers, so that `sqlite-utils search` and Datasette
     # find and use the index.
-    db.execute(
-        f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING FTS5 (
-    title, subtitle, body,
-    tokenize='{TOKENIZE}',
-    content="articles"
-)"""
-    )
-    for sql in FTS_TRIGGERS.values():
-        db.execute(sql)
+    articles.enable_fts(FTS_COLUMNS, tokenize=TOKENIZE, create_triggers=True)
 
 
 @migration
 def m002_tags_extra(db: sqlite_utils.Database) -> None:
     # Structured inputs (JSON, CSV, front matter, web pages) carry tags, and fields no column
     # holds; both are JSON text so that older rows read as "no tags, nothing extra".
-    db.execute("ALTER TABLE articles ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'")
-    db.execute("ALTER TABLE articles ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'")
+    db.table("articles").add_column("tags", str, not_null_default="[]")
+    db.table("articles").add_column("extra", str, not_null_default="{}")
 
 
-def _user_version(conn: sqlite3.Connection) -> int:
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    """The names of the migrations this file has had, in the order they were applied."""
+    if not conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (MIGRATIONS_TABLE,)
+    ).fetchone():
+        return []
+    return [name for (name,) in conn.execute(f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY rowid")]
 
 
-def _check_sqlite(conn: sqlite3.Connection, path: Path) -> int:
+def _check_sqlite(conn: sqlite3.Connection, path: Path) -> list[str]:
+    """Check that the file is SQLite, and not made by a newer newscli; return the names of
+    the migrations it has had."""
     try:
-        version = _user_version(conn)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        applied = applied_migrations(conn)
     except sqlite3.DatabaseError as e:
         if getattr(e, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
             raise ArchiveError(f"{path}: not a newscli database ({e})") from None
         raise ArchiveError(f"cannot open {path}: {_why_not_written(path, e)}") from None
-    if version > len(MIGRATIONS):
+    known = {name for name, _ in MIGRATIONS}
+    unknown = [name for name in applied if name not in known]
+    if unknown:
         raise ArchiveError(
-            f"{path}: made by a newer version of newscli (schema {version}, this one knows "
-            f"{len(MIGRATIONS)}); upgrade newscli"
+            f"{path}: made by a newer version of newscli (it has migration {unknown[0]}, which "
+            "this one does not know); upgrade newscli"
         )
-    return version
+    return applied
+
+
+def _pending(applied: list[str]) -> list[str]:
+    return [name for name, _ in MIGRATIONS if name not in applied]
 
 
 def _missing(path: Path) -> ArchiveError:
@@ -211,19 +195,19 @@ def open_archive(path: Path, *, create: bool = False) -> sqlite_utils.Database:
     # and its first migration committing between two reads would look like foreign tables.
     conn.execute("BEGIN")
     try:
-        version = _check_sqlite(conn, path)
+        applied = _check_sqlite(conn, path)
         newscli_tables, any_tables = _is_newscli(conn), _has_tables(conn)
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-    if version and not newscli_tables:
+    if applied and not newscli_tables:
         raise ArchiveError(f"{path}: not a newscli database (no articles table)")
-    if version == 0 and any_tables:
+    if not applied and any_tables:
         raise ArchiveError(f"{path}: not a newscli database (it holds other tables)")
     db = sqlite_utils.Database(conn)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if version == 0 and not any_tables:
+        if not applied and not any_tables:
             # Only a new, empty file can take it (WAL fixes it): see PAGE_SIZE.
             conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         _use_wal(conn)
@@ -232,6 +216,9 @@ def open_archive(path: Path, *, create: bool = False) -> sqlite_utils.Database:
     except sqlite3.OperationalError as e:
         conn.close()
         raise write_error(path, e) from None
+    except BaseException:
+        conn.close()
+        raise
     return db
 
 
@@ -258,12 +245,8 @@ def _use_wal(conn: sqlite3.Connection) -> None:
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
     # Our own bookkeeping table alone is what an import killed while creating the file leaves.
-    return (
-        conn.execute("SELECT count(*) FROM sqlite_master WHERE tbl_name != '_newscli_migrations'").fetchone()[
-            0
-        ]
-        > 0
-    )
+    other = conn.execute("SELECT count(*) FROM sqlite_master WHERE tbl_name != ?", (MIGRATIONS_TABLE,))
+    return other.fetchone()[0] > 0
 
 
 def _is_newscli(conn: sqlite3.Connection) -> bool:
@@ -273,32 +256,76 @@ def _is_newscli(conn: sqlite3.Connection) -> bool:
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations this file has not had yet; return their names."""
+    """Apply the migrations this file has not had yet; return their names.
+
+    A migration that fails is rolled back whole and reported as itself (an ArchiveError
+    naming it, with SQLite's reason), whatever the rollback meets.
+    """
     conn = db.conn
-    if _user_version(conn) >= len(MIGRATIONS):
+    if not _pending(applied_migrations(conn)):
         return []
-    applied = []
+    done = []
     for name, fn in MIGRATIONS:
         # Each migration reads what is done inside its own write transaction: another
         # process (a second import started at the same moment) may have just applied it.
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS _newscli_migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
-            )
-            done = {row[0] for row in conn.execute("SELECT name FROM _newscli_migrations")}
-            if name in done:
+            db.table(MIGRATIONS_TABLE).create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+            if name in applied_migrations(conn):
                 conn.execute("COMMIT")
                 continue
+            before = _tables_and_triggers(conn)
             fn(db)
-            conn.execute("INSERT INTO _newscli_migrations VALUES (?, datetime('now'))", (name,))
-            conn.execute(f"PRAGMA user_version = {len(done) + 1}")
+            _restore_triggers_of_rebuilt_tables(conn, before)
+            db.table(MIGRATIONS_TABLE).insert({"name": name, "applied_at": _now()})
+            conn.execute(f"PRAGMA user_version = {len(applied_migrations(conn))}")
             conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
+        except BaseException as e:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
+                    conn.execute("ROLLBACK")
+            if isinstance(e, sqlite3.Error):
+                path = Path(conn.execute("PRAGMA database_list").fetchone()[2])
+                raise ArchiveError(
+                    f"cannot upgrade {path}: migration {name} failed: {_why_not_written(path, e)}"
+                ) from e
             raise
-        applied.append(name)
-    return applied
+        done.append(name)
+    return done
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _tables_and_triggers(conn: sqlite3.Connection) -> tuple[dict[str, int], dict[str, tuple[str, str]]]:
+    """{table: rootpage} and {trigger: (table, sql)}."""
+    rows = conn.execute(
+        "SELECT type, name, tbl_name, rootpage, sql FROM sqlite_master WHERE type IN ('table', 'trigger')"
+    ).fetchall()
+    tables = {name: rootpage for kind, name, _, rootpage, _ in rows if kind == "table"}
+    triggers = {name: (table, sql) for kind, name, table, _, sql in rows if kind == "trigger"}
+    return tables, triggers
+
+
+def _restore_triggers_of_rebuilt_tables(
+    conn: sqlite3.Connection, before: tuple[dict[str, int], dict[str, tuple[str, str]]]
+) -> None:
+    """Put back the triggers a migration lost by rebuilding their table.
+
+    sqlite-utils' `transform()` copies a table into a new one and drops the old, and its
+    triggers with it: for `articles` those keep the full-text index in step with other tools'
+    writes. A table whose root page changed was rebuilt; its triggers that are gone were
+    lost, not dropped on purpose (a migration that drops a trigger leaves its table alone).
+    """
+    tables_before, triggers_before = before
+    tables, triggers = _tables_and_triggers(conn)
+    for name, (table, sql) in triggers_before.items():
+        rebuilt = table in tables and tables[table] != tables_before.get(table)
+        if rebuilt and name not in triggers:
+            conn.execute(sql)
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -312,10 +339,10 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         conn = _connect_read_only(path) if read_only else _connect(path)
     except sqlite3.Error as e:
         raise ArchiveError(f"cannot open {path}: {e}") from None
-    version = _check_sqlite(conn, path)
-    if version == 0 or not _is_newscli(conn):
+    applied = _check_sqlite(conn, path)
+    if not applied or not _is_newscli(conn):
         raise ArchiveError(f"{path}: not a newscli database (no articles table)")
-    if version < len(MIGRATIONS):
+    if _pending(applied):
         conn.close()
         if read_only:
             raise ArchiveError(f"{path}: made by an older newscli and needs upgrading, but {read_only}")
@@ -383,8 +410,12 @@ def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]
     """Insert rows (in ARTICLE_COLUMNS order) in one transaction; return (inserted, undated).
 
     Rows whose id is already stored are skipped. The FTS index is filled once per batch
-    from the new rows rather than by the per-row trigger, which is dropped and re-made
-    inside the same transaction, so no other connection ever sees the table without it.
+    from the new rows rather than by the per-row trigger, which is dropped and re-made (from
+    its own stored SQL) inside the same transaction, so no other connection ever sees the
+    table without it. Raw SQL rather than sqlite-utils' insert_all: this is the import's hot
+    path, and one prepared statement run by executemany, with the index filled per batch, is
+    faster (20,000 articles of 300 words: 0.84-0.89 s, against 1.11-1.27 s for insert_all in
+    the same transactions, the index filled by the trigger).
     """
     try:
         conn.execute("BEGIN IMMEDIATE")  # waits up to BUSY_TIMEOUT_MS for another writer
@@ -392,6 +423,7 @@ def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]
         raise write_error(conn.execute("PRAGMA database_list").fetchone()[2], e) from None
     try:
         before = conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+        trigger = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_ai'").fetchone()
         conn.execute("DROP TRIGGER IF EXISTS articles_ai")
         inserted = conn.executemany(_INSERT, rows).rowcount
         conn.execute(
@@ -402,7 +434,8 @@ def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]
         undated = conn.execute(
             "SELECT count(*) FROM articles WHERE seq > ? AND published IS NULL", (before,)
         ).fetchone()[0]
-        conn.execute(FTS_TRIGGERS["articles_ai"])
+        if trigger:
+            conn.execute(trigger[0])
         conn.execute("COMMIT")
     except BaseException as e:
         if conn.in_transaction:

@@ -6,6 +6,8 @@ import json
 import re
 import sqlite3
 
+from newscli.errors import NewscliError
+
 MIN_PREFIX = 4
 _HEX = re.compile(r"[0-9a-f]+")
 # The fields of an article as `show --json` and `export` give them, in this order.
@@ -15,7 +17,7 @@ FIELDS = (
 )  # fmt: skip
 
 
-class IdError(Exception):
+class IdError(NewscliError):
     """An unknown or ambiguous id, told in one line."""
 
     exit_code = 1

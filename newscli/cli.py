@@ -6,11 +6,16 @@ Only click is imported at start-up; each command imports what it needs when it r
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from newscli import __version__
+from newscli.interrupts import work_interruptibly
 from newscli.render import output_options
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
 
 EXPORT_FORMATS = ("jsonl", "json", "csv", "tsv", "ids")
 
@@ -32,16 +37,24 @@ complete_tags = _completion("complete_tags")
 
 
 class CliError(click.ClickException):
-    """One line on stderr, `error: ...`, and an exit code (2 unless said otherwise)."""
+    """One line on stderr, `error: ...`, and exit status 2."""
 
-    def __init__(self, message: str, exit_code: int = 2):
-        super().__init__(message)
-        self.exit_code = exit_code
+    exit_code = 2
 
     def show(self, file=None) -> None:
         from newscli.render import one_line_message
 
         click.echo(f"error: {one_line_message(self.format_message())}", err=True)
+
+
+class NotFound(CliError):
+    """An error that means "nothing of that name": exit status 1, as grep finding nothing."""
+
+    exit_code = 1
+
+
+def cli_error(message: str, exit_code: int = 2) -> CliError:
+    return NotFound(message) if exit_code == 1 else CliError(message)
 
 
 class NewscliCommand(click.Command):
@@ -78,23 +91,14 @@ class NewscliCommand(click.Command):
 
 
 class NewscliGroup(click.Group):
-    """Turns the library's own exceptions into one-line errors, never a traceback."""
+    """Turns exceptions into one-line errors (newscli.errors) and Ctrl-C into status 130."""
 
     command_class = NewscliCommand
 
-    # The library's exception types mapped to one-line errors, by module and class name.
-    # They are looked up only in modules already imported (an exception of a module never
-    # imported cannot have been raised), so that start-up does not import them all.
-    ERRORS = (
-        ("newscli.archive", "ArchiveError", True),
-        ("newscli.articles", "IdError", True),
-        ("newscli.query", "QueryError", False),
-        ("newscli.timeline", "TimelineError", False),
-    )
-
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with work_interruptibly():
+                return super().invoke(ctx)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
@@ -105,20 +109,15 @@ class NewscliGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(141)
-        except Exception as e:
-            for module, name, own_code in self.ERRORS:
-                loaded = sys.modules.get(module)
-                if loaded is not None and isinstance(e, getattr(loaded, name)):
-                    raise CliError(str(e), *((e.exit_code,) if own_code else ())) from None
-            sqlite3 = sys.modules.get("sqlite3")
-            if sqlite3 is not None and isinstance(e, sqlite3.Error):
-                if getattr(e, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-                    where = _db_path(ctx) if ctx.obj else "the archive"
-                    raise CliError(
-                        f"{where}: another program kept it locked; try again when it is done"
-                    ) from None
-                raise CliError(f"database error: {e}") from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except Exception as e:
+            from newscli.errors import describe
+
+            told = describe(e, _db_path(ctx) if ctx.obj else None)
+            if told is None:
+                raise
+            raise cli_error(*told) from None
 
 
 class QueryCommand(NewscliCommand):
@@ -271,13 +270,10 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_r
     Exit status: 0 all imported, 1 some inputs failed, 2 usage or database error,
     130 interrupted (what was committed is kept).
     """
-    from newscli.importers.records import MappingError, parse_map_options
+    from newscli.importers.records import parse_map_options
 
     fmt = FORMAT_ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
-    try:
-        overrides = parse_map_options(maps)
-    except MappingError as e:
-        raise CliError(str(e), e.exit_code) from None
+    overrides = parse_map_options(maps)
     if dry_run:
         _dry_run(paths, fmt, overrides, as_json, no_color=ctx.obj["no_color"])
         return
@@ -297,8 +293,6 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_r
         from newscli.render import import_progress
 
         progress = import_progress(no_color=ctx.obj["no_color"])
-    from newscli.importers import ImportWorkerError
-
     try:
         if progress:
             with progress as on_file:
@@ -310,8 +304,6 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_r
             summary = import_paths(
                 db.conn, paths, source=source, fmt=fmt, overrides=overrides, on_problem=on_problem
             )
-    except ImportWorkerError as e:  # only imported by this command: handled here
-        raise CliError(str(e)) from None
     finally:
         db.conn.close()
     if as_json:
@@ -572,10 +564,10 @@ def search(ctx: click.Context, query, since, until, sources, tags, sort, limit, 
     from newscli.render import write_rows
     from newscli.search import RESULT_COLUMNS, iter_search_articles, marked_snippet
 
-    results = iter_search_articles(conn, text, **page, **filters)
+    found = iter_search_articles(conn, text, **page, **filters)
     # The query is checked before the first line is written: errors never follow output.
-    first = next(results, None)
-    rows = [] if first is None else itertools.chain([first], results)
+    first = next(found, None)
+    rows: Iterable[dict] = [] if first is None else itertools.chain([first], found)
     written = write_rows(
         ({**r, "snippet": marked_snippet(r["snippet"])} for r in rows),
         RESULT_COLUMNS,

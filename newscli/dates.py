@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from newscli.errors import NewscliError
+
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
     "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
@@ -243,7 +245,7 @@ def parse_date(value: object) -> str | None:
 # --- dates typed by users in --since/--until ---------------------------------------------
 
 
-class DateFilterError(ValueError):
+class DateFilterError(NewscliError, ValueError):
     """A --since/--until value that is not a date we can read, told in one line."""
 
 

@@ -186,8 +186,8 @@ def render_stats(console, stats: dict) -> None:
     if stats["last_imported"]:
         first, last = (stats[k][:16].replace("T", " ") for k in ("first_imported", "last_imported"))
         rows.append(("Imported", first if first == last else f"{first} to {last}"))
-    for label, value in rows:
-        line = Text(f"{label:<10} ", style="bold")
+    for heading, value in rows:
+        line = Text(f"{heading:<10} ", style="bold")
         line.append(clean(value, one_line=True), style="")
         console.print(line)
     tables = [("source", "Source", stats["sources"], stats["source_count"])]
@@ -389,7 +389,7 @@ def search_table(console, results: list[dict]) -> None:
     table.add_column("Snippet", ratio=3, overflow="fold", min_width=12)
     for r in results:
         published = (r.get("published") or "")[:10]
-        date = Text(published or "undated", style=None if published else "dim")
+        date = Text(published or "undated", style="" if published else "dim")
         title = Text(clean(r.get("title"), one_line=True), style="bold")
         source = clean(r.get("source"), one_line=True)
         if compact:
@@ -446,7 +446,7 @@ def timeline_table(console, timeline, title: str) -> None:
         for p in timeline.periods:
             table.add_row(
                 p["period"],
-                Text(str(p["count"]), style=None if p["count"] else "dim"),
+                Text(str(p["count"]), style="" if p["count"] else "dim"),
                 Text(bar(p["count"], largest, bar_width), style="cyan"),
             )
         console.print(table)

@@ -10,6 +10,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 DEFAULT_TOP = 10
 
@@ -40,7 +41,7 @@ def archive_stats(conn: sqlite3.Connection, path: Path, *, top: int = DEFAULT_TO
         conn.execute("SELECT source, count(*) FROM articles GROUP BY source").fetchall(),
         key=str.casefold,  # as --source matches names
     )
-    sources = [{"source": name, "articles": n} for name, n in named]
+    sources: list[dict[str, Any]] = [{"source": name, "articles": n} for name, n in named]
     if unnamed:
         sources.append({"source": None, "articles": unnamed})
     # most articles first; on a tie, named sources before the unlabelled, then by name

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -42,6 +43,29 @@ def wait_for_schema(db: Path, proc: subprocess.Popen, timeout: float = 60) -> No
     raise AssertionError("the import never made the schema")
 
 
+READER_LOOPS = 10  # each: 4 shows, 2 searches, a timeline, a snapshot
+
+
+def wait_for_first_batch(db: Path, proc: subprocess.Popen, total: int) -> int:
+    """Wait until the import has committed some articles but not all; return how many."""
+    conn = sqlite3.connect(db, timeout=30)
+    try:
+        while proc.poll() is None:
+            stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+            if 0 < stored < total:
+                return stored
+            time.sleep(0.002)
+    finally:
+        conn.close()
+    raise AssertionError("the import ended before a batch of it could be seen")
+
+
+def wait_for_loops(progress: Path, reader: subprocess.Popen, loops: int) -> None:
+    while progress.stat().st_size < loops:
+        assert reader.poll() is None, reader.communicate()[1].decode()
+        time.sleep(0.01)
+
+
 @pytest.mark.slow
 def test_reading_while_another_process_imports(tmp_path, record_property):
     corpus = tmp_path / "corpus"
@@ -54,6 +78,9 @@ def test_reading_while_another_process_imports(tmp_path, record_property):
     db = tmp_path / "busy.db"
     stop = tmp_path / "stop"
 
+    progress = tmp_path / "reader-loops"
+    progress.touch()
+
     importer = subprocess.Popen(
         [newscli_exe(), "--db", str(db), "import", str(corpus), "--json"],
         stdout=subprocess.PIPE,
@@ -61,10 +88,20 @@ def test_reading_while_another_process_imports(tmp_path, record_property):
     )
     wait_for_schema(db, importer)
     reader = subprocess.Popen(
-        [sys.executable, str(HERE / "concurrent_reader.py"), str(db), str(stop), str(expected_file)],
+        [sys.executable, str(HERE / "concurrent_reader.py"), str(db), str(stop), str(expected_file),
+         str(progress)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-    )
+    )  # fmt: skip
+    # However busy the machine, the reader gets its loops in while the import is under way:
+    # once a first batch is committed, the importer is stopped (in the middle of its work,
+    # maybe inside a transaction) until the reader has been round READER_LOOPS times.
+    stored = wait_for_first_batch(db, importer, total=len(titles))
+    importer.send_signal(signal.SIGSTOP)
+    try:
+        wait_for_loops(progress, reader, READER_LOOPS)
+    finally:
+        importer.send_signal(signal.SIGCONT)
     # Meanwhile, the installed command in its own processes: `show` and a second, small import.
     installed_shows = second_imports = 0
     first_id = next(iter(watched))
@@ -92,6 +129,7 @@ def test_reading_while_another_process_imports(tmp_path, record_property):
     figures = json.loads(reader_out)
 
     assert figures["problems"] == []
+    assert 0 < stored < len(titles)
     assert figures["shows"] >= 40 and figures["snapshots"] >= 10 and figures["searches"] >= 20
     assert figures["found"] > 0
     assert installed_shows >= 1

@@ -247,3 +247,8 @@ def test_month_spans_first_to_last_day(year, month):
 @given(st.text(alphabet="0123456789/-.:+ ,TZdwmyMayDecago", max_size=24), st.booleans())
 def test_date_like_text_is_an_iso_date_or_our_error(text, end):
     test_any_text_is_an_iso_date_or_our_error.hypothesis.inner_test(text, end)
+
+
+def test_property_tests_have_no_deadline_on_a_busy_machine():
+    """The four tests above ran under Hypothesis's default 200 ms deadline per example."""
+    assert settings.default.deadline is None

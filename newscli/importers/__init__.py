@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from newscli.archive import ArchiveError, bulk_load, insert_batch
+from newscli.errors import NewscliError
 from newscli.importers.csvfile import read_csv, read_tsv
 from newscli.importers.frontmatter import has_front_matter, read_markdown
 from newscli.importers.jsonfile import is_json_lines, read_json
@@ -226,7 +227,7 @@ def read_path(
     overrides: dict[str, str | None] | None = None,
     *,
     mapper: RecordMapper | None = None,
-) -> Iterator[Article | ImportProblem]:
+) -> Generator[Article | ImportProblem, None, None]:
     """Every article (or problem) in one input file; '-' reads standard input.
 
     `fmt` forces a format (else it is detected); `overrides` are the `--map` options.
@@ -290,7 +291,7 @@ def _events(
     source: str | None,
     imported_at: str,
     overrides: dict[str, str | None] | None = None,
-) -> Iterator[Event]:
+) -> Generator[Event, None, None]:
     """What importing `paths` meets, in order: each file, each problem, each article's row."""
     for path in expand_paths(paths):
         if isinstance(path, ImportProblem):
@@ -304,26 +305,54 @@ def _events(
                 yield ("row", _row(item, source, imported_at), len(item.body))
 
 
-class ImportWorkerError(RuntimeError):
+class ImportWorkerError(NewscliError, RuntimeError):
     """The parsing process failed in a way no input explains (a bug, or it was killed)."""
 
-    exit_code = 2
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _produce(queue, paths: list[str], fmt, source, imported_at, overrides) -> None:
-    """Body of the parsing process: put chunks of events, then None (or a failure text)."""
+def _exit_with_writer(writer: int) -> None:
+    """Make this (parsing) process end when the writer that forked it ends, however it ends.
+
+    On Linux the kernel sends SIGKILL the moment the writer dies (PR_SET_PDEATHSIG), even
+    while this process is blocked reading a pipe or flushing its queue; elsewhere the checks
+    between records (`_orphaned`) do it.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # a libc without prctl: the checks remain
+            pass
+    if _orphaned(writer):  # it died before the request was made
+        os._exit(1)
+
+
+def _orphaned(writer: int) -> bool:
+    return os.getppid() != writer
+
+
+def _produce(queue, writer: int, paths: list[str], fmt, source, imported_at, overrides) -> None:
+    """Body of the parsing process: put chunks of events, then None (or a failure text).
+
+    `writer` is the pid of the process that forked this one and reads the queue: when it is
+    gone (killed), nobody will read, so this process stops at once rather than run on.
+    """
     import queue as queues
-    import signal
     import traceback
 
-    # Ctrl-C goes to the whole process group: the writer stops this process itself.
+    # Ctrl-C goes to the whole process group: the writer stops this process itself. (The
+    # writer blocked SIGINT before forking; it stays pending until ignored, then dropped.)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _exit_with_writer(writer)
     # Nothing is printed from here; letting go of the writer's stdout/stderr means whoever
     # reads them sees their end when the writer ends, even if it was killed.
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    writer = os.getppid()
 
     def put(item) -> None:
         while True:
@@ -331,12 +360,14 @@ def _produce(queue, paths: list[str], fmt, source, imported_at, overrides) -> No
                 queue.put(item, timeout=0.5)
                 return
             except queues.Full:
-                if os.getppid() != writer:  # the writer was killed: nobody will read
+                if _orphaned(writer):
                     os._exit(1)
 
     try:
         chunk: list[Event] = []
         for event in _events(paths, fmt, source, imported_at, overrides):
+            if _orphaned(writer):  # checked between records, not only when the queue is full
+                os._exit(1)
             chunk.append(event)
             if len(chunk) >= CHUNK_EVENTS:
                 put(chunk)
@@ -355,17 +386,25 @@ def _events_from_child(
     source: str | None,
     imported_at: str,
     overrides: dict[str, str | None] | None = None,
-) -> Iterator[Event]:
+) -> Generator[Event, None, None]:
     import multiprocessing
     import queue as queues
 
     context = multiprocessing.get_context("fork")
     channel = context.Queue(maxsize=QUEUE_CHUNKS)
     worker = context.Process(
-        target=_produce, args=(channel, paths, fmt, source, imported_at, overrides), daemon=True
+        target=_produce,
+        args=(channel, os.getpid(), paths, fmt, source, imported_at, overrides),
+        daemon=True,
     )
-    worker.start()
     try:
+        # SIGINT held back while forking: the child starts with it blocked and ignores it
+        # before unblocking, so a Ctrl-C at this moment never reaches its start-up code.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            worker.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         while True:
             try:
                 chunk = channel.get(timeout=0.5)

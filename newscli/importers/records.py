@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from newscli.dates import parse_date
+from newscli.errors import NewscliError
 from newscli.importers.markup import html_to_text, looks_like_html
 from newscli.importers.text import ParseProblem, title_from_body
 from newscli.models import Article
@@ -45,10 +46,8 @@ _SPACE = re.compile(r"\s+")
 MAX_LISTED_FIELDS = 12
 
 
-class MappingError(ValueError):
+class MappingError(NewscliError, ValueError):
     """A `--map` option that cannot be used, told in one line."""
-
-    exit_code = 2
 
 
 _SEPARATORS = str.maketrans("", "", "_- ")
@@ -124,15 +123,16 @@ class RecordMapper:
         taken: set[str] = set()
         for field, names in _NORM_NAMES.items():
             if field in self.overrides:
-                if self.overrides[field] is not None:
-                    mapping[field] = self.overrides[field]
-                    taken.add(self.overrides[field].lower())
+                override = self.overrides[field]
+                if override is not None:
+                    mapping[field] = override
+                    taken.add(override.lower())
                 continue
             for name in names:
-                key = by_norm.get(name)
-                if key is not None and key.lower() not in taken:
-                    mapping[field] = key
-                    taken.add(key.lower())
+                found = by_norm.get(name)
+                if found is not None and found.lower() not in taken:
+                    mapping[field] = found
+                    taken.add(found.lower())
                     break
         # An override may name a field another guess took: the override wins.
         for field, key in list(mapping.items()):
@@ -360,7 +360,7 @@ def _build(values: dict[str, Any], extra: dict[str, Any], body: str | None, keys
             "name them with --map title=FIELD --map body=FIELD"
         )
     if not title:
-        title = title_from_body(body)
+        title = title_from_body(body or "")
     dates = {}
     for field in ("published", "retrieved"):
         raw = values.get(field)

@@ -47,8 +47,10 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="newscli-latin1")
 
 
-def _latin1_for_undefined(err: UnicodeDecodeError) -> tuple[str, int]:
+def _latin1_for_undefined(err: UnicodeError) -> tuple[str, int]:
     # cp1252 leaves five bytes undefined; read those as Latin-1 rather than fail.
+    if not isinstance(err, UnicodeDecodeError):  # a decoding handler only
+        raise err
     return "".join(chr(b) for b in err.object[err.start : err.end]), err.end
 
 

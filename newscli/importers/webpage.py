@@ -15,7 +15,6 @@ from newscli.importers.records import RecordMapper, _dedupe, _names
 from newscli.models import Article
 
 MAX_PAGE = 64 * 1024 * 1024
-MISSING = "reading web pages needs trafilatura: pip install 'newscli[html]'"
 # Meta tags that give the publication time with its hour and zone (trafilatura keeps the day).
 _PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "datepublished",
@@ -89,11 +88,13 @@ def _paragraphs(text: str | None) -> str:
 def parse_page(data: bytes) -> Article | None:
     import lxml.html
     import trafilatura
+    from trafilatura.settings import Document
 
     document = trafilatura.bare_extraction(
         data, with_metadata=True, include_comments=False, include_tables=True
     )
-    if document is None or not (document.text or "").strip():
+    # A Document (a dict only if asked for with as_dict=True), or None.
+    if not isinstance(document, Document) or not (document.text or "").strip():
         return None
     published = document.date and parse_date(document.date)
     modified = None
@@ -141,13 +142,26 @@ def parse_page(data: bytes) -> Article | None:
     )
 
 
+def _not_installed(e: ImportError) -> str:
+    """trafilatura is one of newscli's own dependencies: an install missing it (or part of
+    it) is broken, and the fix is installing it again as newscli asks for it."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    try:
+        wanted = [r for r in requires("newscli") or [] if r.lower().startswith("trafilatura")]
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        wanted = []
+    requirement = wanted[0] if wanted else "trafilatura"
+    return f"reading web pages needs trafilatura, which cannot be imported ({e}): pip install '{requirement}'"
+
+
 def read_html(
     stream: BinaryIO, path: str, mapper: RecordMapper | None = None
 ) -> Iterator[Article | ImportProblem]:
     try:
         import trafilatura  # noqa: F401
-    except ImportError:
-        yield ImportProblem(path, None, MISSING)
+    except ImportError as e:
+        yield ImportProblem(path, None, _not_installed(e))
         return
     data = stream.read(MAX_PAGE + 1)
     if len(data) > MAX_PAGE:
