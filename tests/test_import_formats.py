@@ -370,11 +370,11 @@ def test_whole_format_folders_import_cleanly(run, db_path):
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
     files = [p for d in (JSON, JSONL, CSV, MARKDOWN, HTML, GZIP) for p in d.iterdir()]
-    assert summary["files"] == len(files) == 31
+    assert summary["files"] == len(files) == 32
     assert summary["failed"] == 0
     # Each gzip fixture repeats articles of the other folders.
-    assert (summary["imported"], summary["duplicates"]) == (37, 14)
-    assert rows(db_path, "SELECT count(*) n FROM articles")[0]["n"] == 37
+    assert (summary["imported"], summary["duplicates"]) == (38, 14)
+    assert rows(db_path, "SELECT count(*) n FROM articles")[0]["n"] == 38
 
 
 # Bad records: reported with path and line, the rest of the file imported.
@@ -692,7 +692,8 @@ def test_show_json_gives_tags_and_extra(run, db_path):
         ("noext", b'<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml">', "html"),
         ("noext", b"<!-- a comment -->\nHeadline\n\nBody.", "text"),
         ("noext", b"Plain headline\n\nBody.", "text"),
-        ("dump.dat", b'{"title": "x"}\n', "jsonl"),
+        ("dump.dat", b'{"title": "x"}\n{"title": "y"}\n', "jsonl"),
+        ("minified.dat", b'{"items": [{"title": "x"}]}\n', "json"),
     ],
 )
 def test_detect_format(tmp_path, name, content, expected):

@@ -108,10 +108,16 @@ class RecordMapper:
         # The source of records that name none (a feed's own name), set by the reader.
         self.default_source: str | None = None
 
-    def mapping_for(self, keys: tuple[str, ...]) -> dict[str, str]:
-        """{article field: input field}, guessed from the names, with overrides applied."""
+    def mapping_for(self, keys: tuple[str, ...], *, remember: bool = True) -> dict[str, str]:
+        """{article field: input field}, guessed from the names, with overrides applied.
+
+        The first mapping made is the one `describe` tells, unless `remember` is false (for
+        objects looked at only to learn what they are, such as a feed's wrapper).
+        """
         mapping = self._cache.get(keys)
         if mapping is not None:
+            if remember and self.first is None:
+                self.first, self.first_keys = mapping, keys
             return mapping
         by_norm: dict[str, str] = {}
         for key in keys:
@@ -142,7 +148,7 @@ class RecordMapper:
                 del mapping[field]
         if len(self._cache) < 1000:
             self._cache[keys] = mapping
-        if self.first is None:
+        if remember and self.first is None:
             self.first, self.first_keys = mapping, keys
         return mapping
 
