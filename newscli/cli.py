@@ -238,7 +238,7 @@ FORMAT_ALIASES = {"ndjson": "jsonl"}
     "maps",
     multiple=True,
     metavar="FIELD=COLUMN",
-    help="Fill FIELD (title, body, subtitle, published, retrieved, url, authors, source, tags) "
+    help="Fill FIELD (title, body, subtitle, published, retrieved, url, authors, source, tags, lang) "
     "from this column of JSON/CSV records; repeatable. FIELD= leaves it empty.",
 )
 @click.option(

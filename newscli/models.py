@@ -76,6 +76,8 @@ class Article:
     tags: list[str] = field(default_factory=list)
     # The input's own fields that no column holds (JSON-serialisable), so nothing is lost.
     extra: dict = field(default_factory=dict)
+    # The language the input says the article is in, as an ISO 639-1 code ("en"), or None.
+    lang: str | None = None
     id: str = ""
 
     def __post_init__(self) -> None:

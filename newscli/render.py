@@ -245,7 +245,7 @@ def render_dry_run(console, previews) -> None:
             line("fields", _NO_MAPPING[preview.format])
         for number, record in enumerate(preview.records, start=1):
             console.print(Text(f"  record {number}", style="bold"))
-            for key in ("title", "subtitle", "published", "retrieved", "source", "url"):
+            for key in ("title", "subtitle", "published", "retrieved", "source", "url", "lang"):
                 if record.get(key):
                     line(key, clean(str(record[key]), one_line=True), indent=4)
             for key in ("authors", "tags"):

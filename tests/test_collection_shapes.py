@@ -81,3 +81,45 @@ def test_which_objects_are_lists_of_articles(run, db_path, tmp_path):
     assert by_title["Fair opens"]["extra"] == {"items": [{"url": "https://a.example", "text": "tickets"}]}
     assert {"Port strike ends", "Ferry fares rise"} <= set(by_title)
     assert by_title["Minified item"]["source"] == "Wire"
+
+
+# The language an input names, for the search index to choose its analysis by.
+
+
+def test_a_records_language_field_becomes_an_iso_639_1_code(tmp_path):
+    from newscli.importers import read_path
+
+    path = tmp_path / "langs.jsonl"
+    given = ["en-US", "fi_FI", "FRA", "Deutsch", "zh-Hans-CN", "iw", "klingon", None]
+    path.write_text("".join(json.dumps({"title": f"T{n}", "body": "b", "language": value}) + "\n"
+                            for n, value in enumerate(given)))  # fmt: skip
+    found = list(read_path(str(path)))
+    assert [a.lang for a in found] == ["en", "fi", "fr", "de", "zh", "he", None, None]
+    assert [a.extra.get("language") for a in found] == [None] * 6 + ["klingon", None]
+    # Other names for the field: schema.org, Dublin Core, newspaper4k, locales.
+    path.write_text(json.dumps({"title": "x", "body": "b", "dc:language": "sv"}) + "\n"
+                    + json.dumps({"title": "y", "body": "b", "inLanguage": "pt-BR"}) + "\n"
+                    + json.dumps({"title": "z", "body": "b", "locale": "nb_NO"}) + "\n")  # fmt: skip
+    assert [a.lang for a in read_path(str(path))] == ["sv", "pt", "nb"]
+
+
+def test_a_saved_pages_language_comes_from_its_html_and_metadata(tmp_path):
+    from newscli.importers import read_path
+
+    body = "<p>" + "Ministers met on Monday to agree the budget for the coming year. " * 8 + "</p>"
+    pages = {
+        "html-lang.html": f'<html lang="fi-FI"><head><title>Budjetti</title></head><body><article>{body}'
+                          "</article></body></html>",
+        "og-locale.html": '<html><head><title>Budget</title><meta property="og:locale" content="fr_FR">'
+                          f"</head><body><article>{body}</article></body></html>",
+        "unknown.html": f'<html lang="tlh"><head><title>Budget</title></head><body><article>{body}'
+                        "</article></body></html>",
+    }  # fmt: skip
+    for name, page in pages.items():
+        (tmp_path / name).write_text(page)
+    found = {name: next(read_path(str(tmp_path / name))) for name in pages}
+    assert {name: a.lang for name, a in found.items()} == {
+        "html-lang.html": "fi", "og-locale.html": "fr", "unknown.html": None,
+    }  # fmt: skip
+    assert found["unknown.html"].extra["language"] == "tlh"
+    assert "language" not in found["html-lang.html"].extra

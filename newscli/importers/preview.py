@@ -52,6 +52,7 @@ def record_preview(article: Article) -> dict:
         "authors": article.authors,
         "tags": article.tags,
         "extra": article.extra,
+        "lang": article.lang,
         "body": body,
         "words": article.words,
     }

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from newscli.dates import parse_date
+from newscli.importers.language import language_code
 from newscli.importers.markup import html_to_text, looks_like_html
 from newscli.importers.text import ParseProblem, title_from_body
 from newscli.models import Article
@@ -35,6 +36,8 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "source": ("source", "publication", "site", "sitename", "site_name", "publisher",
                "source_domain"),
     "tags": ("tags", "category", "categories", "section", "topics"),
+    "lang": ("lang", "language", "in_language", "locale", "meta_lang", "language_code",
+             "lang_code"),
 }  # fmt: skip
 FIELDS = tuple(FIELD_NAMES)
 # Authors: "A, B; C and D"; tags: "a, b; c | d".
@@ -186,6 +189,10 @@ class RecordMapper:
                 continue
             if field in self.overrides:
                 self.overrides_found.add(field)
+            if field == "lang":
+                value = language_code(value)
+                if value is None:
+                    continue  # not a language we know: the field stays in extra as it was
             top = _top_key(record, column)
             if top is not None:
                 used.add(top)
@@ -387,6 +394,7 @@ def _build(values: dict[str, Any], extra: dict[str, Any], body: str | None, keys
         authors=_names(values.get("authors")),
         tags=_tags(values.get("tags")),
         extra=extra,
+        lang=values.get("lang"),
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from newscli.dates import parse_date
+from newscli.importers.language import language_code
 from newscli.importers.problems import ImportProblem
 from newscli.importers.records import RecordMapper, _dedupe, _names
 from newscli.models import Article
@@ -72,6 +73,37 @@ def _meta_dates(tree) -> tuple[str | None, str | None]:
     return published, modified
 
 
+# Where a page names its language, most specific first: the <html> element, then metadata.
+_LANGUAGE_META = ("content-language", "language", "dc.language", "dcterms.language", "og:locale",
+                  "inlanguage")  # fmt: skip
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _page_language(tree) -> tuple[str | None, str | None]:
+    """(ISO 639-1 code, None), or (None, the page's own value) when it names a language we
+    do not know, or (None, None) when it names none."""
+    given: list[str] = [tree.get("lang") or "", tree.get(_XML_LANG) or ""]
+    found = {}
+    for meta in tree.iter("meta"):
+        name = (meta.get("http-equiv") or meta.get("property") or meta.get("name")
+                or meta.get("itemprop") or "").lower()  # fmt: skip
+        if name in _LANGUAGE_META and meta.get("content"):
+            found.setdefault(name, meta.get("content"))
+    given += [found[name] for name in _LANGUAGE_META if name in found]
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            try:
+                nodes = list(_ld_nodes(json.loads(script.text)))
+            except (ValueError, RecursionError):
+                continue
+            given += [n["inLanguage"] for n in nodes if isinstance(n.get("inLanguage"), str)]
+    given = [g.strip() for g in given if g and g.strip()]
+    for value in given:
+        if code := language_code(value):
+            return code, None
+    return None, (given[0] if given else None)
+
+
 def _ld_nodes(data: Any) -> Iterator[dict]:
     if isinstance(data, list):
         for item in data:
@@ -96,7 +128,8 @@ def parse_page(data: bytes) -> Article | None:
     if document is None or not (document.text or "").strip():
         return None
     published = document.date and parse_date(document.date)
-    modified = None
+    modified = lang = None
+    language = document.language
     try:
         tree = lxml.html.fromstring(data)
     except (ValueError, lxml.etree.ParserError):
@@ -106,12 +139,14 @@ def parse_page(data: bytes) -> Article | None:
         # The meta tag keeps the time and zone; trafilatura's date (the day) is the fallback.
         if exact and (not published or exact[:10] == published[:10]):
             published = exact
+        lang, unknown = _page_language(tree)
+        language = unknown or (None if lang else language)
     extra = {
         key: value
         for key, value in (
             ("modified", modified),
             ("hostname", document.hostname),
-            ("language", document.language),
+            ("language", language),
             ("image", document.image),
             ("pagetype", document.pagetype),
             ("license", document.license),
@@ -138,6 +173,7 @@ def parse_page(data: bytes) -> Article | None:
         authors=_names(document.author),
         tags=_dedupe([*(document.categories or []), *(document.tags or [])]),
         extra=extra,
+        lang=lang,
     )
 
 
