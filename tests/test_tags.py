@@ -44,9 +44,10 @@ def test_search_tag_with_other_filters_and_no_match(run, tagged_db):
     assert [r["title"] for r in json.loads(result.stdout)] == [
         "Kharkiv metro reopens after months as a shelter"
     ]
+    stored = rows(tagged_db, "SELECT count(*) n FROM articles")[0]["n"]
     result = run("search", "the", "--tag", "O'Brien; DROP TABLE articles")
     assert (result.exit_code, result.stderr) == (1, "no matches\n")
-    assert rows(tagged_db, "SELECT count(*) n FROM articles")[0]["n"] == 36
+    assert rows(tagged_db, "SELECT count(*) n FROM articles")[0]["n"] == stored > 30
 
 
 def test_timeline_tag(run, tagged_db):
