@@ -379,10 +379,18 @@ def bulk_load(conn: sqlite3.Connection):
         conn.execute("PRAGMA temp_store = DEFAULT")
 
 
-def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]:
-    """Insert rows (in ARTICLE_COLUMNS order) in one transaction; return (inserted, undated).
+_FILL_DATE = "UPDATE articles SET published = ? WHERE id = ? AND published IS NULL AND seq <= ?"
+_PUBLISHED = ARTICLE_COLUMNS.index("published")
 
-    Rows whose id is already stored are skipped. The FTS index is filled once per batch
+
+def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int, int]:
+    """Insert rows (in ARTICLE_COLUMNS order) in one transaction; return (inserted, undated,
+    dated): the rows inserted, those of them without a publication date, and the articles
+    already stored without one that a row gave theirs.
+
+    Rows whose id is already stored are skipped, but for that date: an article imported
+    undated (its date unreadable, or day and month either way round) gets it when an
+    import reads it (`--dayfirst`, a newer newscli). The FTS index is filled once per batch
     from the new rows rather than by the per-row trigger, which is dropped and re-made
     inside the same transaction, so no other connection ever sees the table without it.
     """
@@ -403,6 +411,10 @@ def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]
             "SELECT count(*) FROM articles WHERE seq > ? AND published IS NULL", (before,)
         ).fetchone()[0]
         conn.execute(FTS_TRIGGERS["articles_ai"])
+        dated = 0
+        if inserted < len(rows):
+            fill = [(r[_PUBLISHED], r[0], before) for r in rows if r[_PUBLISHED]]
+            dated = max(conn.executemany(_FILL_DATE, fill).rowcount, 0) if fill else 0
         conn.execute("COMMIT")
     except BaseException as e:
         if conn.in_transaction:
@@ -413,4 +425,4 @@ def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]
         if isinstance(e, sqlite3.OperationalError):
             raise write_error(conn.execute("PRAGMA database_list").fetchone()[2], e) from None
         raise
-    return inserted, undated
+    return inserted, undated, dated

@@ -219,12 +219,20 @@ FORMAT_ALIASES = {"ndjson": "jsonl"}
 @cli.command(
     name="import",
     short_help="Load articles from files, folders or stdin.",
-    sections={"Input": ["source", "fmt", "maps", "dry_run"], "Output": ["quiet", "as_json"]},
-)
+    sections={"Input": ["fmt", "maps", "dayfirst", "monthfirst", "dry_run"],
+              "Source": ["source", "source_override"], "Output": ["quiet", "as_json"]},
+)  # fmt: skip
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--source",
-    help="Label every article of this run with this source name.",
+    metavar="NAME",
+    help="The source of articles that name none (a record's own source is kept).",
+    shell_complete=complete_sources,
+)
+@click.option(
+    "--source-override",
+    metavar="NAME",
+    help="The source of every article of this run; a record's own source goes to extra.original_source.",
     shell_complete=complete_sources,
 )
 @click.option(
@@ -242,6 +250,16 @@ FORMAT_ALIASES = {"ndjson": "jsonl"}
     "from this column of JSON/CSV records; repeatable. FIELD= leaves it empty.",
 )
 @click.option(
+    "--dayfirst",
+    is_flag=True,
+    help="Read numeric dates such as 05/06/2021 day first (5 June), as most of the world writes them.",
+)
+@click.option(
+    "--monthfirst",
+    is_flag=True,
+    help="Read numeric dates such as 05/06/2021 month first (May 6), as the US writes them.",
+)
+@click.option(
     "--dry-run",
     is_flag=True,
     help="Print the format, field mapping and first records of each file; import nothing.",
@@ -249,7 +267,8 @@ FORMAT_ALIASES = {"ndjson": "jsonl"}
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.pass_context
-def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_run, quiet, as_json) -> None:
+def import_(ctx: click.Context, paths: tuple[str, ...], source, source_override, fmt, maps, dayfirst,
+            monthfirst, dry_run, quiet, as_json) -> None:  # fmt: skip
     """Import articles from files, folders (recursive), globs or - (stdin).
 
     Formats: plain text (.txt), Markdown or text with front matter (.md), JSON (.json),
@@ -259,6 +278,10 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_r
     Re-importing is safe: articles already in the archive are counted as duplicates.
     A file or record that cannot be read is reported as `error: PATH:LINE: reason` and
     skipped; the rest is imported.
+
+    A numeric date whose day and month could be either way round (05/06/2021) is read in
+    the order another date of its column or file proves (16/05/2021), else left unread and
+    counted in the summary, unless --dayfirst or --monthfirst says the order.
 
     \b
     Examples:
@@ -271,15 +294,24 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_r
     Exit status: 0 all imported, 1 some inputs failed, 2 usage or database error,
     130 interrupted (what was committed is kept).
     """
+    from newscli.importers import ImportOptions
     from newscli.importers.records import MappingError, parse_map_options
 
+    if dayfirst and monthfirst:
+        raise CliError("--dayfirst and --monthfirst cannot both be given")
+    if source and source_override:
+        raise CliError("--source and --source-override cannot both be given")
     fmt = FORMAT_ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
     try:
         overrides = parse_map_options(maps)
     except MappingError as e:
         raise CliError(str(e), e.exit_code) from None
+    options = ImportOptions(
+        fmt=fmt, overrides=overrides, source=source, source_override=source_override,
+        date_order="dmy" if dayfirst else "mdy" if monthfirst else None,
+    )  # fmt: skip
     if dry_run:
-        _dry_run(paths, fmt, overrides, as_json, no_color=ctx.obj["no_color"])
+        _dry_run(paths, options, as_json, no_color=ctx.obj["no_color"])
         return
     from newscli.archive import open_archive
     from newscli.importers import import_paths
@@ -302,14 +334,9 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_r
     try:
         if progress:
             with progress as on_file:
-                summary = import_paths(
-                    db.conn, paths, source=source, fmt=fmt, overrides=overrides,
-                    on_file=on_file, on_problem=on_problem,
-                )  # fmt: skip
+                summary = import_paths(db.conn, paths, options, on_file=on_file, on_problem=on_problem)
         else:
-            summary = import_paths(
-                db.conn, paths, source=source, fmt=fmt, overrides=overrides, on_problem=on_problem
-            )
+            summary = import_paths(db.conn, paths, options, on_problem=on_problem)
     except ImportWorkerError as e:  # only imported by this command: handled here
         raise CliError(str(e)) from None
     finally:
@@ -326,10 +353,10 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_r
     sys.exit(1 if summary.failed else 0)
 
 
-def _dry_run(paths, fmt, overrides, as_json: bool, *, no_color: bool = False) -> None:
+def _dry_run(paths, options, as_json: bool, *, no_color: bool = False) -> None:
     from newscli.importers.preview import preview_paths
 
-    previews = list(preview_paths(paths, fmt=fmt, overrides=overrides))
+    previews = list(preview_paths(paths, options))
     failed = any(p.problems for p in previews)
     if as_json:
         from newscli.render import write_json

@@ -88,7 +88,11 @@ class Article:
         self.authors = [storable_text(a) if isinstance(a, str) else a for a in self.authors]
         self.tags = [storable_text(t) if isinstance(t, str) else t for t in self.tags]
         if not self.id:
-            self.id = make_article_id(self.title, self.published, self.body)
+            self.identify()
+
+    def identify(self) -> None:
+        """Give the article the id its text (and date) make, as after a date is settled."""
+        self.id = make_article_id(self.title, self.published, self.body)
 
     @property
     def words(self) -> int:

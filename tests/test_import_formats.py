@@ -859,7 +859,12 @@ def test_a_records_own_source_wins_over_the_feed_name(run, tmp_path, db_path):
     ]}))  # fmt: skip
     found = imported(run, db_path, path)
     assert (found["Own source"]["source"], found["No source"]["source"]) == ("Wire A", "Aggregator")
-    # --source labels every article of the run, whatever the records say.
-    other = tmp_path / "other.db"
+    # --source names the source of articles that name none (the feed names this one's), and
+    # --source-override the source of all, keeping a record's own in extra.
+    other, third = tmp_path / "other.db", tmp_path / "third.db"
     run("import", path, "--source", "Mine", db=other)
-    assert {a["source"] for a in articles(other).values()} == {"Mine"}
+    assert {a["source"] for a in articles(other).values()} == {"Wire A", "Aggregator"}
+    run("import", path, "--source-override", "Mine", db=third)
+    found = articles(third)
+    assert {a["source"] for a in found.values()} == {"Mine"}
+    assert found["Own source"]["extra"]["original_source"] == "Wire A"

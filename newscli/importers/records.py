@@ -8,10 +8,10 @@ FIELD=COLUMN` overrides it. Fields no column takes are kept in `extra`, so nothi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from newscli.dates import parse_date
+from newscli.dates import NOT_A_DATE, DateReading, read_date
 from newscli.importers.language import language_code
 from newscli.importers.markup import html_to_text, looks_like_html
 from newscli.importers.text import ParseProblem, title_from_body
@@ -20,24 +20,34 @@ from newscli.models import Article
 # Article field <- the input names it is guessed from, best first. Names are compared without
 # case, `_`, `-` or spaces, so `pubDate`, `publish_date`, `publishedAt` and `Published At`
 # all count. Beyond the common names: JSON Feed (`content_text`, `date_published`),
-# news-please (`maintext`, `date_publish`, `source_domain`), schema.org (`articleBody`) and
-# RSS (`content:encoded`). HTML in a body or subtitle is read as text (see markup.py).
+# news-please (`maintext`, `date_publish`, `source_domain`), schema.org (`articleBody`),
+# RSS (`content:encoded`), and the French, German, Spanish and Finnish names of exports
+# (`titre`, `datum`, `fecha`, `otsikko`). HTML in a body or subtitle is read as text.
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
-    "title": ("title", "headline", "name"),
+    "title": ("title", "headline", "name", "titre", "titel", "titulo", "título", "otsikko",
+              "überschrift"),
     "body": ("body", "text", "content", "article", "story", "full_text", "content_text",
-             "maintext", "article_body", "content:encoded", "content_html"),
-    "subtitle": ("subtitle", "standfirst", "summary", "description", "short_description", "dek"),
+             "maintext", "article_body", "content:encoded", "content_html", "texte", "contenu",
+             "inhalt", "texto", "cuerpo", "teksti", "sisältö", "sisalto", "leipäteksti"),
+    "subtitle": ("subtitle", "standfirst", "summary", "description", "short_description", "dek",
+                 "résumé", "chapeau", "chapô", "zusammenfassung", "resumen", "entradilla",
+                 "tiivistelmä", "tiivistelma", "ingressi"),
     "published": ("published", "date", "pubdate", "publish_date", "published_at", "datetime",
-                  "timestamp", "date_published", "date_publish"),
+                  "timestamp", "date_published", "date_publish", "date_de_publication", "datum",
+                  "veröffentlicht", "fecha", "fecha_de_publicación", "päivämäärä", "paivamaara",
+                  "julkaistu", "julkaisupäivä", "julkaisuaika"),
     "retrieved": ("retrieved", "retrieved_at", "accessed", "crawled_at", "scraped_at",
                   "date_download"),
-    "url": ("url", "link", "href"),
-    "authors": ("authors", "author", "byline", "creator"),
+    "url": ("url", "link", "href", "lien", "enlace", "linkki", "osoite"),
+    "authors": ("authors", "author", "byline", "creator", "auteur", "auteurs", "autor", "autoren",
+                "autores", "kirjoittaja", "kirjoittajat", "toimittaja"),
     "source": ("source", "publication", "site", "sitename", "site_name", "publisher",
-               "source_domain"),
-    "tags": ("tags", "category", "categories", "section", "topics"),
+               "source_domain", "quelle", "fuente", "lähde", "lahde", "julkaisija"),
+    "tags": ("tags", "category", "categories", "section", "topics", "rubrique", "mots_clés",
+             "étiquettes", "rubrik", "schlagwörter", "etiquetas", "sección", "aihe", "aiheet",
+             "avainsanat", "osasto"),
     "lang": ("lang", "language", "in_language", "locale", "meta_lang", "language_code",
-             "lang_code"),
+             "lang_code", "langue", "sprache", "idioma", "kieli"),
 }  # fmt: skip
 FIELDS = tuple(FIELD_NAMES)
 # Authors: "A, B; C and D"; tags: "a, b; c | d".
@@ -98,11 +108,103 @@ def _lookup(record: Mapping[str, Any], column: str) -> tuple[bool, Any]:
     return False, None
 
 
-class RecordMapper:
-    """Which input field fills which article field, for each shape of record met."""
+class DateOrder:
+    """How one file's numeric dates whose day and month could be either way round
+    (05/06/2021) are read: in the order `--dayfirst`/`--monthfirst` fixed, else in the order
+    another value of the same column proves (16/05/2021 can only be day first).
 
-    def __init__(self, overrides: Mapping[str, str | None] | None = None):
+    An article with such a date waits (see `settle_dates`) until its column's order is
+    known, then is read in it; one still waiting when the file ends stays undated, its date
+    kept in `extra` as `published_raw`, and is counted in `unsettled`.
+    """
+
+    def __init__(self, fixed: str | None = None):
+        self.fixed = fixed
+        self.proven: dict[str, set[str]] = {}
+        self.waiting: list[tuple[Article, str, str, Any]] = []
+        self.unsettled = 0
+        self.new_proof = False
+
+    def order_for(self, column: str) -> str | None:
+        if self.fixed:
+            return self.fixed
+        orders = self.proven.get(column.lower(), set())
+        return next(iter(orders)) if len(orders) == 1 else None  # both proven: no order
+
+    def read(self, value: Any, column: str) -> DateReading:
+        reading = read_date(value, self.order_for(column))
+        if reading.proves and not self.fixed:
+            orders = self.proven.setdefault(column.lower(), set())
+            if reading.proves not in orders:
+                orders.add(reading.proves)
+                self.new_proof = True
+        return reading
+
+    def wait(self, article: Article, field: str, column: str, raw: Any) -> None:
+        self.waiting.append((article, field, column, raw))
+
+    def settle(self) -> bool:
+        """Read the waiting dates whose column's order is now known; True when none wait."""
+        self.new_proof = False
+        still = []
+        for article, field, column, raw in self.waiting:
+            order = self.order_for(column)
+            if order is None:
+                still.append((article, field, column, raw))
+                continue
+            reading = read_date(raw, order)
+            setattr(article, field, reading.iso)
+            if reading.iso and reading.whole:
+                article.extra.pop(f"{field}_raw", None)
+            article.identify()
+        self.waiting = still
+        return not still
+
+    def give_up(self) -> None:
+        self.unsettled += len(self.waiting)
+        self.waiting = []
+
+
+# How much a file may hold back while its dates wait for their order (see settle_dates).
+MAX_HELD_ARTICLES = 20_000
+MAX_HELD_BYTES = 16 * 1024 * 1024
+
+
+def settle_dates(items: Iterable[Any], dates: DateOrder) -> Iterator[Any]:
+    """The items of one file in their order, with the dates that waited for their column's
+    order of day and month read in it.
+
+    From the first article whose date waits, items are held back until every waiting date
+    is settled by a value that proves its column's order, or the file ends, or too much is
+    held (MAX_HELD_ARTICLES, MAX_HELD_BYTES): then the dates still waiting stay unread.
+    """
+    held: list[Any] = []
+    held_bytes = 0
+    for item in items:
+        if not held and not dates.waiting:
+            yield item
+            continue
+        held.append(item)
+        held_bytes += len(item.body) if isinstance(item, Article) else 0
+        if dates.new_proof and dates.settle():
+            yield from held
+            held, held_bytes = [], 0
+        elif len(held) >= MAX_HELD_ARTICLES or held_bytes >= MAX_HELD_BYTES:
+            dates.give_up()
+            yield from held
+            held, held_bytes = [], 0
+    dates.settle()
+    dates.give_up()
+    yield from held
+
+
+class RecordMapper:
+    """Which input field fills which article field, for each shape of record met, and how
+    the file's dates are read (see DateOrder)."""
+
+    def __init__(self, overrides: Mapping[str, str | None] | None = None, *, date_order: str | None = None):
         self.overrides = dict(overrides or {})
+        self.dates = DateOrder(date_order)
         self._cache: dict[tuple[str, ...], dict[str, str]] = {}
         self.first: dict[str, str] | None = None
         self.first_keys: tuple[str, ...] = ()
@@ -200,7 +302,17 @@ class RecordMapper:
         for key, value in record.items():
             if key not in used and value not in (None, "", [], {}):
                 extra[key] = _jsonable(value)
-        article = _build(values, extra, body, list(record))
+        waiting: list[tuple[str, Any]] = []
+
+        def read(field: str, raw: Any) -> DateReading:
+            reading = self.dates.read(raw, mapping[field])
+            if reading.ambiguous:
+                waiting.append((field, raw))
+            return reading
+
+        article = _build(values, extra, body, list(record), read)
+        for field, raw in waiting:
+            self.dates.wait(article, field, mapping[field], raw)
         if article.source is None:
             article.source = self.default_source
         return article
@@ -358,7 +470,13 @@ def _from_html(text: str | None, field: str, extra: dict[str, Any]) -> str | Non
     return text
 
 
-def _build(values: dict[str, Any], extra: dict[str, Any], body: str | None, keys: list[str]) -> Article:
+def _build(
+    values: dict[str, Any],
+    extra: dict[str, Any],
+    body: str | None,
+    keys: list[str],
+    read: Callable[[str, Any], DateReading] = lambda field, raw: read_date(raw),
+) -> Article:
     title = _one_line(values.get("title"))
     subtitle = _from_html(_text(values.get("subtitle")), "subtitle", extra)
     if body is None:
@@ -377,8 +495,10 @@ def _build(values: dict[str, Any], extra: dict[str, Any], body: str | None, keys
     dates = {}
     for field in ("published", "retrieved"):
         raw = values.get(field)
-        dates[field] = parse_date(raw)
-        if dates[field] is None and raw not in (None, ""):
+        reading = NOT_A_DATE if raw in (None, "") else read(field, raw)
+        dates[field] = reading.iso
+        # A date not read, or read from its leading part only: the original is kept.
+        if raw not in (None, "") and not (reading.iso and reading.whole):
             extra[f"{field}_raw"] = _jsonable(raw)
     for field in ("source", "authors"):
         if _lossy(values.get(field)):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from newscli.dates import parse_date_line
+from newscli.dates import DateLine, read_date_line
 from newscli.models import Article, collapse_whitespace
 
 _BYLINE = re.compile(r"^by:?\s+(?P<names>[^\W\d][^.!?]{1,80})$", re.IGNORECASE)
@@ -86,7 +86,7 @@ def split_paragraphs(text: str) -> list[tuple[int, str]]:
         line = raw if tidy else raw.strip()
         if not line:
             flush()
-        elif len(blocks) < HEADER_BLOCKS + 2 and parse_date_line(line):
+        elif len(blocks) < HEADER_BLOCKS + 2 and read_date_line(line):
             flush()
             blocks.append((number, line))
         else:
@@ -117,35 +117,57 @@ def parse_byline(line: str) -> list[str]:
     return []
 
 
-def parse_text_article(text: str, path: str | None = None) -> Article:
-    """Turn the text of one article file into an Article, or raise ParseProblem."""
+def _header_dates(blocks: list[tuple[int, str]], order: str | None) -> list[tuple[int, DateLine]]:
+    """The date lines among the first paragraphs, with their index. A numeric date that could
+    be read either way round takes the order another date line of the file proves."""
+    lines = ((i, read_date_line(b, order)) for i, (_, b) in enumerate(blocks[:HEADER_BLOCKS]))
+    found = [(i, line) for i, line in lines if line]
+    proven = {line.proves for _, line in found if line.proves}
+    if order is None and len(proven) == 1 and any(line.ambiguous for _, line in found):
+        return _header_dates(blocks, proven.pop())
+    return found
+
+
+def parse_text_article(text: str, path: str | None = None, *, order: str | None = None) -> Article:
+    """Turn the text of one article file into an Article, or raise ParseProblem.
+
+    `order` (DAY_FIRST or MONTH_FIRST) reads numeric date lines whose day and month could be
+    either way round; without it such a line is kept in `extra` as `published_raw`.
+    """
     blocks = split_paragraphs(text)
     if not blocks:
         raise ParseProblem("empty file")
-    dated = [(i, parse_date_line(b)) for i, (_, b) in enumerate(blocks[:HEADER_BLOCKS])]
-    dated = [(i, d) for i, d in dated if d]
+    dated = _header_dates(blocks, order)
     texts = [b for _, b in blocks]
-    retrieved = published = None
     subtitle: list[str] = []
+    seed_layout = False
+    header = {i: line for i, line in dated}
     if dated and dated[0][0] == 0:
-        # Date line first: with a second date further down the header, the first one is when
-        # the page was captured and the second when the article was published (the seed).
-        if len(dated) > 1 and dated[1][0] >= 2:
-            retrieved, published = dated[0][1], dated[1][1]
-            title_at, body_at = 1, dated[1][0] + 1
-            subtitle = texts[2 : dated[1][0]]
+        # Date lines first, then the headline. With another date further down the header,
+        # the first one is when the page was captured and the later one when the article was
+        # published (the seed), unless their labels say otherwise.
+        title_at = 0
+        while title_at in header:
+            title_at += 1
+        later = [i for i in header if i > title_at]
+        if later:
+            seed_layout = title_at == 1 and header[0].label is None and header[later[0]].label != "updated"
+            body_at = later[0] + 1
+            subtitle = texts[title_at + 1 : later[0]]
         else:
-            published = dated[0][1]
-            title_at, body_at = 1, 2
+            body_at = title_at + 1
     elif dated and dated[0][0] in (1, 2, 3):
         # Headline, maybe a standfirst, then the date line.
-        published = dated[0][1]
         title_at, body_at = 0, dated[0][0] + 1
         subtitle = texts[1 : dated[0][0]]
     else:
         title_at, body_at = 0, 1
+    # More date lines right after the header's ("Published ...", then "Updated ...").
+    while body_at in header:
+        body_at += 1
     if title_at >= len(texts):
         raise ParseProblem("no headline or text after the date line", blocks[-1][0])
+    dates = _read_header_dates([line for i, line in dated if i < body_at], seed_layout)
     title = texts[title_at]
     body_blocks = texts[body_at:]
     authors: list[str] = []
@@ -158,12 +180,36 @@ def parse_text_article(text: str, path: str | None = None) -> Article:
         # No separate headline: the whole text is the body, titled by its first sentence.
         body_blocks = [title, *body_blocks]
         title = title_from_body(title)
+    extra = {key: dates[key] for key in ("modified", "published_raw") if dates.get(key)}
     return Article(
         title=title,
         subtitle="\n\n".join(subtitle) or None,
         body="\n\n".join(body_blocks),
-        published=published,
-        retrieved=retrieved,
+        published=dates.get("published"),
+        retrieved=dates.get("retrieved"),
         authors=authors,
         path=path,
+        extra=extra,
     )
+
+
+def _read_header_dates(lines: list[DateLine], seed_layout: bool) -> dict[str, str]:
+    """Which header date is which: a label says it ("Published", "Updated"); without one,
+    the seed's two dates are capture and publication, and a lone date is the publication.
+    An update date is also the publication date when the text gives no other."""
+    dates: dict[str, str] = {}
+    if seed_layout:
+        capture, *lines = lines
+        if capture.iso:
+            dates["retrieved"] = capture.iso
+    for line in lines:
+        field = "modified" if line.label == "updated" else "published"
+        if field in dates or (field == "published" and "published_raw" in dates):
+            continue
+        if line.iso:
+            dates[field] = line.iso
+        elif field == "published":  # day and month either way round: kept, not guessed
+            dates["published_raw"] = line.text
+    if "published" not in dates and "published_raw" not in dates and "modified" in dates:
+        dates["published"] = dates["modified"]
+    return dates
