@@ -18,7 +18,7 @@ demo: $(BIN)/newscli
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/newscli --db $(DEMO_DB) import fixtures/articles
 	$(BIN)/newscli --db $(DEMO_DB) import fixtures/json fixtures/jsonl fixtures/csv fixtures/markdown fixtures/html fixtures/gzip
-	$(BIN)/newscli --db $(DEMO_DB) show 28d491df
+	$(BIN)/newscli --db $(DEMO_DB) show 79019f60
 	$(BIN)/newscli --db $(DEMO_DB) search kharkiv
 	$(BIN)/newscli --db $(DEMO_DB) timeline kharkiv --by month --since 2022 --until 2022
 

@@ -120,6 +120,56 @@ def m002_tags_extra(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE articles ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'")
 
 
+# Ids an article had under an earlier id scheme (see models.ID_SCHEME), so that ids quoted in
+# notes, scripts and exports made before still find it.
+OLD_IDS_TABLE = "article_old_ids"
+
+
+@migration
+def m003_article_ids_from_text_not_date_form(db: sqlite_utils.Database) -> None:
+    # Id scheme 2: recompute every id from the stored text; keep the old one beside it.
+    # Rows are read and rewritten a chunk at a time (little memory at any size); the update
+    # triggers (the search index's) are dropped meanwhile, as only ids change, and made again.
+    from newscli.models import make_article_id
+
+    conn = db.conn
+    conn.execute(
+        f"CREATE TABLE {OLD_IDS_TABLE} (old_id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID"
+    )
+    # The update triggers, as this file has them, are made again just as they were.
+    on_update = [
+        (name, sql)
+        for name, sql in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles'"
+        )
+        if " UPDATE " in sql.split("BEGIN", 1)[0].upper().replace("\n", " ")
+    ]
+    for name, _ in on_update:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    last = 0
+    while True:
+        chunk = conn.execute(
+            "SELECT seq, id, title, subtitle, body, published FROM articles WHERE seq > ? "
+            "ORDER BY seq LIMIT 5000",
+            (last,),
+        ).fetchall()
+        if not chunk:
+            break
+        last = chunk[-1][0]
+        for seq, old, title, subtitle, body, published in chunk:
+            new = make_article_id(title or "", published, body or "", subtitle)
+            if new == old:
+                continue
+            # Two rows that scheme 2 finds the same article (one headline and body stored on
+            # two dates): the later keeps its old id, so that nothing is lost.
+            if conn.execute("SELECT 1 FROM articles WHERE id = ?", (new,)).fetchone():
+                continue
+            conn.execute("UPDATE articles SET id = ? WHERE seq = ?", (new, seq))
+            conn.execute(f"INSERT OR IGNORE INTO {OLD_IDS_TABLE} VALUES (?, ?)", (old, seq))
+    for _, sql in on_update:
+        conn.execute(sql)
+
+
 def _user_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 

@@ -42,6 +42,13 @@ def find_article(conn: sqlite3.Connection, given: str) -> dict:
         (prefix, prefix + "g"),
     ).fetchall()
     if not rows:
+        # An id an earlier version of newscli gave (see models.ID_SCHEME).
+        rows = conn.execute(
+            "SELECT a.* FROM article_old_ids o JOIN articles a ON a.seq = o.seq "
+            "WHERE o.old_id >= ? AND o.old_id < ? ORDER BY o.old_id LIMIT 2",
+            (prefix, prefix + "g"),
+        ).fetchall()
+    if not rows:
         raise IdError(f"no article with id {given!r}")
     if len(rows) > 1:
         raise IdError(f"id prefix {given!r} is ambiguous: it matches {rows[0]['id']}, {rows[1]['id']}, ...")

@@ -183,7 +183,7 @@ def cli(ctx: click.Context, db_path: str | None, no_color: bool) -> None:
     Examples:
       newscli import ~/articles/              load a folder of articles
       newscli search 'kharkiv -crimea'        find articles, best match first
-      newscli show 28d491df                   read one article
+      newscli show 79019f60                   read one article
       newscli timeline kharkiv --by month     how many articles per month
       newscli stats                           what the archive holds
       newscli export > archive.jsonl          everything, for jq and scripts
@@ -390,8 +390,8 @@ def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, pager: bool) -
 
     \b
     Examples:
-      newscli show 28d491df
-      newscli show 28d491df --json | jq -r .body
+      newscli show 79019f60
+      newscli show 79019f60 --json | jq -r .body
       newscli search kharkiv --format ids | xargs newscli show --no-pager
 
     \b

@@ -70,6 +70,17 @@ def test_a_file_that_proves_nothing_keeps_the_refusal_and_says_so(run, db_path):
         "0 failed; 3 dates could be day/month or month/day and were left unread: "
         "import again with --dayfirst or --monthfirst"
     )
+    # Importing again with the order dates the articles stored without a date.
+    summary, found = imported(run, db_path, *files, "--dayfirst")
+    assert (summary["imported"], summary["duplicates"], summary["dated"]) == (0, 3, 3)
+    assert published(found) == {
+        "Council meeting moves to the town hall": "2021-06-05",
+        "Bridge closed for repairs": "2021-08-07",
+        "Library extends its opening hours": "2021-06-05",
+    }
+    assert run("import", *files, "--dayfirst").stderr.strip() == (
+        "Imported 0 articles from 2 files: 3 duplicates, 0 undated, 0 failed"
+    )
 
 
 @pytest.mark.parametrize("option,day", [("--dayfirst", "2021-06-05"), ("--monthfirst", "2021-05-06")])

@@ -129,8 +129,8 @@ def test_tags_that_are_not_a_list_are_left_out(run, fixtures_db):
 
     conn = sqlite3.connect(fixtures_db)
     conn.execute("""UPDATE articles SET tags = '["war", 7, null, ["x"]]' WHERE id = ?""", (SEED_ID,))
-    conn.execute("UPDATE articles SET tags = 'not json' WHERE id = 'eb0c66ae0128eef1'")
-    conn.execute("""UPDATE articles SET tags = '{"a": 1}' WHERE id = 'd5c831d6b72d78b8'""")
+    conn.execute("UPDATE articles SET tags = 'not json' WHERE id = 'e3f13ded8bb0287a'")
+    conn.execute("""UPDATE articles SET tags = '{"a": 1}' WHERE id = '559ab0d1ff065d8d'""")
     conn.commit()
     conn.close()
     stats = stats_json(run)
