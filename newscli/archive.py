@@ -400,6 +400,19 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None)
 
 
+def json_list_sql(column: str) -> str:
+    """SQL for a column that holds a JSON list (`tags`, `authors`) as other tools may have
+    left it: a list as it is, empty text as none, and anything else (`crude, oil` typed by
+    hand, a JSON string) as a list of that one value, so that json_each never fails on it.
+    articles.article_dict reads the columns the same way."""
+    return (
+        f"(CASE WHEN {column} IS NULL OR trim({column}) = '' THEN '[]' "
+        f"WHEN NOT json_valid({column}) THEN json_array({column}) "
+        f"WHEN json_type({column}) = 'array' THEN {column} "
+        f"ELSE json_array(json_extract({column}, '$')) END)"
+    )
+
+
 ARTICLE_COLUMNS = (
     "id", "title", "subtitle", "body", "published", "retrieved", "source", "url",
     "authors", "path", "words", "imported_at", "tags", "extra",
