@@ -318,11 +318,12 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, source_override,
 
     db = open_archive(_db_path(ctx), create=True)
 
+    from newscli.importers.problems import ProblemReport
     from newscli.render import one_line_message
 
-    def on_problem(problem) -> None:
-        # File names can hold escape sequences: shown visibly, never sent to the terminal.
-        click.echo(f"error: {one_line_message(str(problem))}", err=True)
+    # File names can hold escape sequences: shown visibly, never sent to the terminal.
+    report = ProblemReport(lambda line: click.echo(f"error: {one_line_message(line)}", err=True))
+    on_problem = report.add
 
     progress = None
     if not quiet and sys.stderr.isatty():
@@ -341,6 +342,7 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, source_override,
         raise CliError(str(e)) from None
     finally:
         db.conn.close()
+        report.close()
     if as_json:
         from newscli.render import write_json
 

@@ -6,6 +6,7 @@ saved pages) into a real archive and checks what was stored.
 """
 
 import json
+import sqlite3
 
 from conftest import FIXTURES, rows
 
@@ -123,3 +124,213 @@ def test_a_saved_pages_language_comes_from_its_html_and_metadata(tmp_path):
     }  # fmt: skip
     assert found["unknown.html"].extra["language"] == "tlh"
     assert "language" not in found["html-lang.html"].extra
+
+
+# A wire service's JSON Lines: bylines with agencies, titles with the site, empty records.
+
+WIRE = FIXTURES / "wire" / "ap-style-wire-feed-with-empty-records.jsonl"
+
+
+def test_wire_feed_bylines_titles_and_grouped_problems(run, db_path):
+    result = run("import", WIRE, "--json")
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    assert (summary["imported"], summary["failed"]) == (4, 6)
+    # --json keeps every problem ...
+    assert [(e["line"], e["error"]) for e in summary["errors"]] == [
+        (3, "title and body are empty"),
+        (5, "title and body are empty"),
+        (6, "title and body are empty"),
+        (7, "no title or body field (fields: itemid, slug, priority)"),
+        (9, "title and body are empty"),
+        (10, "no title or body field (fields: itemid, slug, priority)"),
+    ]
+    # ... stderr has one line per kind, with its count and where, then the summary.
+    assert result.stderr.splitlines()[:-1] == [
+        f"error: {WIRE}: 4 records: title and body are empty — lines 3, 5, 6, 9",
+        f"error: {WIRE}: 2 records: no title or body field (fields: itemid, slug, priority) — lines 7, 10",
+    ]
+    by_title = {a["title"]: a for a in stored(db_path)}
+    storm = by_title["Storm reaches the Gulf coast"]  # "| AP News" went: the source says it
+    assert (storm["authors"], storm["extra"]["agencies"]) == (["Jonathan Landrum, Jr."], ["AP"])
+    grain = by_title["Grain ship leaves Odesa"]
+    assert (grain["authors"], grain["extra"]["agencies"]) == (
+        ["Ana Lima", "Joe Bloggs"],
+        ["Associated Press"],
+    )
+    markets = by_title["Markets open higher"]  # page words are not authors
+    assert (markets["authors"], markets["extra"]["authors_raw"]) == ([], ["Submitted", "Log in"])
+    assert by_title["Heat advisory for the Southwest"]["published"] == "2022-08-01T15:00:00-07:00"
+
+
+def test_many_problems_show_the_first_places_and_the_json_keeps_them_all(run, tmp_path):
+    path = tmp_path / "blanks.jsonl"
+    path.write_text('{"title": "", "body": ""}\n' * 737 + '{"title": "One good", "body": "b"}\n')
+    result = run("import", path, "--json")
+    assert len(json.loads(result.stdout)["errors"]) == 737
+    assert result.stderr.splitlines()[:-1] == [
+        f"error: {path}: 737 records: title and body are empty — lines 1, 2, 3, 4, 5, …"
+    ]
+    # In a JSON array, problems are told by record number.
+    array = tmp_path / "blanks.json"
+    array.write_text(json.dumps([{"title": "", "body": ""}] * 3 + [{"title": "ok", "body": "b"}]))
+    result = run("import", array)
+    assert (
+        result.stderr.splitlines()[0]
+        == f"error: {array}: 3 records: title and body are empty — records 1, 2, 3"
+    )
+
+
+def test_map_is_offered_only_for_a_field_that_could_hold_the_text(run, tmp_path):
+    path = tmp_path / "odd.jsonl"
+    path.write_text('{"id": 7, "views": 12}\n{"headline_text": "Port strike ends after pay deal", "n": 1}\n')
+    errors = [e["error"] for e in json.loads(run("import", path, "--json").stdout)["errors"]]
+    assert errors == [
+        "no title or body field (fields: id, views)",
+        "no title or body field (fields: headline_text, n); if headline_text holds the text: "
+        "--map title=headline_text or --map body=headline_text",
+    ]
+
+
+# Saved pages.
+
+HTML = FIXTURES / "html"
+
+
+def test_a_page_drawn_by_scripts_is_its_title_and_standfirst(run, db_path):
+    summary = json.loads(
+        run("import", HTML / "script-rendered-page-title-and-description.html", "--json").stdout
+    )
+    assert (summary["imported"], summary["failed"]) == (1, 0)
+    [page] = stored(db_path)
+    assert page["title"] == "Port of Rotterdam handles record container traffic"
+    assert page["subtitle"].startswith("Europe's largest port moved 15.3 million containers")
+    assert (page["body"], page["words"]) == ("", 0)  # not "You need to enable JavaScript"
+    assert (page["published"], page["source"]) == ("2024-02-08T07:30:00+01:00", "Harbour Gazette")
+    assert page["authors"] == ["Pieter de Vries"]
+
+
+def test_a_page_drawn_by_scripts_with_json_ld_has_its_article_body(run, db_path, tmp_path):
+    page = (HTML / "script-rendered-page-title-and-description.html").read_text()
+    ld = {"@type": "NewsArticle", "headline": "Port of Rotterdam handles record container traffic",
+          "articleBody": "Europe's largest port moved 15.3 million containers.\n"
+                         "Automation helped."}  # fmt: skip
+    page = page.replace("</head>", f'<script type="application/ld+json">{json.dumps(ld)}</script></head>')
+    (tmp_path / "with-ld.html").write_text(page)
+    run("import", tmp_path / "with-ld.html")
+    [stored_page] = stored(db_path)
+    assert stored_page["body"] == "Europe's largest port moved 15.3 million containers.\n\nAutomation helped."
+
+
+def test_a_copyright_year_is_not_a_publication_date(run, db_path, tmp_path):
+    run("import", HTML / "copyright-year-only-page.html")
+    [page] = stored(db_path)
+    assert page["published"] is None  # not 2013-01-01
+    assert page["body"].startswith("A group of thirty volunteers")  # the headline is not repeated
+    # A page that does give the day keeps it.
+    dated = (
+        (HTML / "copyright-year-only-page.html")
+        .read_text()
+        .replace("<h1>", '<p class="date">Published 1 January 2013</p><h1>')
+    )
+    (tmp_path / "dated.html").write_text(dated)
+    other = tmp_path / "other.db"
+    run("import", tmp_path / "dated.html", db=other)
+    assert rows(other, "SELECT published FROM articles") == [{"published": "2013-01-01"}]
+
+
+# Blogs: Hugo's TOML front matter, Jekyll's dated file names.
+
+MARKDOWN = FIXTURES / "markdown"
+
+
+def test_hugo_toml_front_matter(run, db_path):
+    run("import", MARKDOWN / "hugo-toml-front-matter.md")
+    [post] = stored(db_path)
+    assert post["title"] == "Harbour festival returns after two years"
+    assert post["published"] == "2022-06-18T09:30:00+02:00"
+    assert post["subtitle"] == "Thousands came back to the quays for the first festival since 2019."
+    assert (post["authors"], post["tags"]) == (["Mia Jensen"], ["festival", "harbour", "Local"])
+    assert post["extra"] == {"draft": False, "params": {"photographer": "Ole Berg"}}
+    assert post["body"].startswith("Thousands of visitors filled the quays")
+
+
+def test_bad_toml_front_matter_names_its_line(run, tmp_path):
+    path = tmp_path / "bad.md"
+    path.write_text('+++\ntitle = "Unclosed\ndate = 2021-01-01\n+++\n\nBody.\n')
+    [error] = json.loads(run("import", path, "--json").stdout)["errors"]
+    assert (error["line"], error["error"]) == (2, "bad TOML front matter: Illegal character '\\n'")
+
+
+def test_a_jekyll_post_is_dated_by_its_file_name(run, db_path, tmp_path):
+    run("import", MARKDOWN / "2021-03-04-jekyll-post-dated-by-its-file-name.md")
+    [post] = stored(db_path)
+    assert (post["published"], post["extra"]["published_from"]) == ("2021-03-04", "file name")
+    assert post["tags"] == ["transport", "islands"]  # Jekyll's words, one category each
+    # A date in the front matter wins over the name.
+    named = tmp_path / "2021-03-04-with-its-own-date.md"
+    named.write_text("---\ntitle: Own date\ndate: 2021-03-05\n---\n\nBody.\n")
+    other = tmp_path / "other.db"
+    run("import", named, db=other)
+    assert rows(other, "SELECT published, extra FROM articles") == [
+        {"published": "2021-03-05", "extra": "{}"}
+    ]
+
+
+# Deeply nested records are reported, and the rest of the file imported.
+
+
+def test_deeply_nested_records_are_reported_not_fatal(run, db_path, tmp_path):
+    nested = "leaf"
+    for _ in range(500):
+        nested = {"a": nested}
+    (tmp_path / "deep.jsonl").write_text(
+        json.dumps({"title": "Before", "body": "b"}) + "\n"
+        + json.dumps({"title": "Deep", "body": "b", "x": nested}) + "\n"
+        + json.dumps({"title": "After", "body": "b"}) + "\n"
+    )  # fmt: skip
+    (tmp_path / "deep.md").write_text("---\ntitle: Deep\nx: " + "[" * 3000 + "]" * 3000 + "\n---\n\nBody.\n")
+    (tmp_path / "deep-toml.md").write_text(
+        "+++\ntitle = 'Deep'\nx = " + "[" * 3000 + "]" * 3000 + "\n+++\nB\n"
+    )
+    result = run("import", tmp_path, "--json")
+    summary = json.loads(result.stdout)
+    assert [(e["path"].rsplit("/", 1)[1], e["line"], e["error"]) for e in summary["errors"]] == [
+        ("deep-toml.md", 1, "front matter nested deeper than 64 levels"),
+        ("deep.jsonl", 2, "record nested deeper than 64 levels"),
+        ("deep.md", 1, "front matter nested deeper than 64 levels"),
+    ]
+    assert sorted(a["title"] for a in stored(db_path)) == ["After", "Before"]
+
+
+# Columns other tools are invited to edit.
+
+
+def test_hand_edited_tags_authors_and_extra_never_make_reading_fail(run, db_path):
+    run("import", JSON / "array-of-articles.json")
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "UPDATE articles SET tags = 'crude, oil', authors = 'Jane Doe', extra = 'checked' WHERE seq = 1"
+    )
+    conn.execute("UPDATE articles SET tags = '', authors = '\"Solo Writer\"', extra = '[1, 2]' WHERE seq = 2")
+    conn.commit()
+    conn.close()
+    [first, second, third] = [json.loads(line) for line in run("export").stdout.splitlines()]
+    assert (first["tags"], first["authors"], first["extra"]) == (
+        ["crude, oil"],
+        ["Jane Doe"],
+        {"extra": "checked"},
+    )
+    assert (second["tags"], second["authors"], second["extra"]) == ([], ["Solo Writer"], {"extra": [1, 2]})
+    assert third["tags"] == []  # untouched
+    shown = run("show", first["id"])
+    assert shown.exit_code == 0 and "Tags: crude, oil" in shown.stdout
+    for command in (["search", "the", "--tag", "crude, oil", "--format", "ids"],
+                    ["timeline", "--tag", "CRUDE, OIL", "--json"],
+                    ["export", "--tag", "crude, oil", "--format", "ids"],
+                    ["stats", "--json"], ["export", "--format", "csv"]):  # fmt: skip
+        result = run(*command)
+        assert result.exit_code == 0, (command, result.stderr)
+    assert run("search", "the", "--tag", "crude, oil", "--format", "ids").stdout.split() == [first["id"]]
+    tags = {t["tag"] for t in json.loads(run("stats", "--json", "--top", "0").stdout)["tags"]}
+    assert "crude, oil" in tags

@@ -116,3 +116,69 @@ def test_importing_again_with_a_date_dates_what_was_stored_undated(run, db_path,
     summary = json.loads(run("import", path, "--json").stdout)
     assert summary["dated"] == 0
     assert rows(db_path, "SELECT published FROM articles") == [{"published": "2020-03-10"}]
+
+
+# Exports read back: CSV and TSV as losslessly as JSON Lines.
+
+AWKWARD = [
+    {"title": '"Crude" prices\tslide',
+     "body": "Oil fell.\n\nA line with a back\\slash, a tab\t and \"quotes\".",
+     "date": "2022-03-08T09:00:00+01:00", "tags": ["crude", "Markets, energy"],
+     "authors": ["Jonathan Landrum, Jr.", "Ana Lima"], "summary": "Brent fell 9%.",
+     "guid": {"id": 7, "seen": [1, 2]}, "source": "Wire A"},
+    {"title": "Crude stocks rise", "body": "Stocks rose for a third week.", "tags": ["crude"],
+     "date": "in the spring"},
+    {"title": "Wheat harvest", "body": "A good year.", "tags": ["wheat"]},
+]  # fmt: skip
+COMPARED = ("id", "title", "subtitle", "body", "published", "retrieved", "source", "url",
+            "authors", "words", "tags", "extra")  # fmt: skip
+
+
+def stored_articles(db) -> list[dict]:
+    return rows(db, f"SELECT {', '.join(COMPARED)}, path FROM articles ORDER BY seq")
+
+
+def test_csv_and_tsv_exports_read_back_losslessly(run, db_path, tmp_path):
+    write_jsonl(tmp_path / "awkward.jsonl", AWKWARD)
+    assert run("import", tmp_path / "awkward.jsonl").exit_code == 0
+    original = stored_articles(db_path)
+    before = run("search", "oil", "--tag", "crude", "--format", "ids").stdout
+    for fmt in ("csv", "tsv", "jsonl"):
+        exported = run("export", "--format", fmt).stdout
+        # Through standard input, sniffed without --format: every field as it was, path too.
+        copy = tmp_path / f"copy-{fmt}.db"
+        result = run("import", "-", input=exported.encode(), db=copy)
+        assert result.exit_code == 0, (fmt, result.stderr)
+        assert stored_articles(copy) == original, fmt
+        assert run("search", "oil", "--tag", "crude", "--format", "ids", db=copy).stdout == before
+        # From a file: the same, but the path is the export's.
+        (tmp_path / f"export.{fmt}").write_text(exported, encoding="utf-8")
+        from_file = tmp_path / f"file-{fmt}.db"
+        assert run("import", tmp_path / f"export.{fmt}", db=from_file).exit_code == 0
+        for got, want in zip(stored_articles(from_file), original, strict=True):
+            assert {**got, "path": None} == {**want, "path": None}, fmt
+    assert json.loads(original[0]["authors"]) == ["Jonathan Landrum, Jr.", "Ana Lima"]
+    assert json.loads(original[0]["extra"])["guid"] == {"id": 7, "seen": [1, 2]}
+
+
+def test_standard_input_is_sniffed_like_a_file(run, db_path):
+    data = (FIXTURES / "csv" / "articles.tsv").read_bytes()
+    summary = json.loads(run("import", "-", "--json", input=data).stdout)
+    assert (summary["imported"], summary["failed"]) == (2, 0)
+    assert rows(db_path, "SELECT published FROM articles ORDER BY seq") == [
+        {"published": "2023-05-12"}, {"published": "2023-05-13"},
+    ]  # fmt: skip
+    csv = (FIXTURES / "csv" / "quoted-multiline-fields.csv").read_bytes()
+    assert json.loads(run("import", "-", "--json", input=csv).stdout)["imported"] == 2
+
+
+def test_map_for_an_input_without_fields_is_an_error(run, db_path):
+    result = run("import", "-", "--map", "title=headline", input=b"Storm hits the coast\n\nBody.\n")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "error: <stdin>: --map names fields of JSON, CSV, TSV or front matter records, and this is "
+        "plain text (give --format if it is one of those)"
+    )
+    assert rows(db_path, "SELECT count(*) n FROM articles") == [{"n": 0}]
+    # The same text without --map is an article.
+    assert run("import", "-", input=b"Storm hits the coast\n\nBody.\n").exit_code == 0

@@ -54,11 +54,13 @@ def test_timeline_tag(run, tagged_db):
     result = run("timeline", "--tag", "transport", "--by", "year", "--json")
     assert result.exit_code == 0, result.stderr
     counts = {p["period"]: p["count"] for p in json.loads(result.stdout)}
-    # The ferry strike (2020), the TSV's tram and bus stories and the ferry timetable (2023).
-    assert counts == {"2020": 1, "2021": 0, "2022": 0, "2023": 3}
+    # The ferry strike (2020), the Jekyll post's night ferry (2021), the TSV's tram and bus
+    # stories and the ferry timetable (2023).
+    assert counts == {"2020": 1, "2021": 1, "2022": 0, "2023": 3}
     listed = run("timeline", "--tag", "Transport", "--list", "--json")
     assert [a["title"] for a in json.loads(listed.stdout)] == [
         "Ferry strike ends after pay deal",
+        "Night ferry returns to the island timetable",
         "Tram line extension opens",
         "New bus timetable criticised",
         "Ferry timetable changes for winter",
@@ -68,8 +70,9 @@ def test_timeline_tag(run, tagged_db):
 def test_timeline_query_and_tag(run, tagged_db):
     result = run("timeline", "ferry", "--tag", "transport", "--list", "--format", "ids")
     assert result.stdout.split() == ids_titled(
-        tagged_db, "Ferry strike ends after pay deal", "Ferry timetable changes for winter"
-    )
+        tagged_db, "Ferry strike ends after pay deal", "Night ferry returns to the island timetable",
+        "Ferry timetable changes for winter",
+    )  # fmt: skip
     result = run("timeline", "ferry", "--tag", "weather")
     assert (result.exit_code, result.stderr) == (1, "no matches\n")
 

@@ -27,7 +27,7 @@ from newscli.importers.jsonl import read_jsonl
 from newscli.importers.problems import ImportProblem, path_text
 from newscli.importers.records import RecordMapper, settle_dates
 from newscli.importers.streams import UTF8_BOM, peek, ungzip
-from newscli.importers.text import ParseProblem, decode_text, parse_text_article
+from newscli.importers.text import ParseProblem, decode_text
 from newscli.importers.webpage import read_html
 from newscli.models import Article, storable_text
 
@@ -107,8 +107,9 @@ class ImportSummary:
         line = f"Imported {self.imported} {noun} from {self.files} {files}: " + ", ".join(parts)
         if self.ambiguous_dates:
             dates = "1 date" if self.ambiguous_dates == 1 else f"{self.ambiguous_dates} dates"
+            were = "was" if self.ambiguous_dates == 1 else "were"
             line += (
-                f"; {dates} could be day/month or month/day and were left unread: "
+                f"; {dates} could be day/month or month/day and {were} left unread: "
                 "import again with --dayfirst or --monthfirst"
             )
         return line
@@ -131,13 +132,9 @@ def read_text_file(
         yield ImportProblem(path, None, f"too large for one article (over {limit} MB)")
         return
     try:
-        article = parse_text_article(decode_text(data), path, order=mapper.dates.fixed if mapper else None)
+        yield (mapper or RecordMapper()).dates.read_text(decode_text(data), path)
     except ParseProblem as e:
         yield ImportProblem(path, e.line, e.reason)
-        return
-    if mapper and "published_raw" in article.extra:  # a date line either way round
-        mapper.dates.unsettled += 1
-    yield article
 
 
 # Each reader takes a binary stream (already gunzipped), the path to report problems with and
@@ -187,7 +184,40 @@ def sniff_format(head: bytes) -> str | None:
     decoded = head.decode("utf-8", errors="replace")
     if has_front_matter(decoded):
         return "markdown"
-    return None
+    return sniff_table(decoded)
+
+
+MAX_COLUMN_NAME = 40
+
+
+def sniff_table(text: str) -> str | None:
+    """ "csv" or "tsv" when text starts like a table with a header row: at least two short
+    column names, one of them a field we know (`title`, `date`, `headline`, ...), and a next
+    row with as many fields. A headline with a comma is followed by a blank line, not a row."""
+    import csv
+
+    from newscli.importers.csvfile import sniff_delimiter
+    from newscli.importers.records import KNOWN_NAMES, normalise_name
+
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    delimiter = sniff_delimiter(first)
+    if delimiter not in first:
+        return None
+    try:
+        reader = csv.reader(text.splitlines()[:50], delimiter=delimiter)
+        header = next(reader)
+        row = next(reader, None)
+    except csv.Error:
+        return None
+    names = [name.strip() for name in header]
+    if len(names) < 2 or any(not n or len(n) > MAX_COLUMN_NAME or len(n.split()) > 3 for n in names):
+        return None
+    if not {normalise_name(n) for n in names} & KNOWN_NAMES:
+        return None
+    if row is not None and len(row) < len(names):
+        return None
+    return "tsv" if delimiter == "\t" else "csv"
 
 
 def _read_head(path: str) -> bytes:
@@ -265,6 +295,14 @@ def resolved_path(path: str) -> str:
     return os.path.join(_resolved_folder(folder or "."), name)
 
 
+# Formats whose articles are not records with named fields: a --map for them is a mistake.
+FIELDLESS_FORMATS = {
+    "text": "--map names fields of JSON, CSV, TSV or front matter records, and this is plain text "
+    "(give --format if it is one of those)",
+    "html": "--map names fields of JSON, CSV, TSV or front matter records, and this is a web page",
+}
+
+
 def read_path(
     path: str,
     fmt: str | None = None,
@@ -292,6 +330,9 @@ def read_path(
                 head, stream = peek(stream, SNIFF_BYTES)
                 fmt = detect_format(path, head)
             mapper.format = fmt
+            if mapper.overrides and fmt in FIELDLESS_FORMATS:
+                yield ImportProblem(name, None, FIELDLESS_FORMATS[fmt])
+                return
             for item in settle_dates(READERS[fmt](stream, name, mapper), mapper.dates):
                 if isinstance(item, Article) and stored_path:
                     item.path = stored_path

@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 
 from newscli.importers.jsonl import _kind, read_jsonl
 from newscli.importers.problems import ImportProblem
-from newscli.importers.records import RecordMapper, normalise_name, record_problems
+from newscli.importers.records import MAX_DEPTH, RecordMapper, normalise_name, record_problems
 from newscli.importers.streams import UTF8_BOM, peek
 from newscli.importers.text import ParseProblem
 from newscli.models import Article
@@ -69,7 +69,7 @@ def read_json(
             try:
                 yield mapper.article(record)
             except ParseProblem as e:
-                yield ImportProblem(path, None, f"record {number}: {e.reason}")
+                yield ImportProblem(path, None, e.reason, record=number)
     except (ijson.JSONError, TooDeep, UnicodeDecodeError) as e:
         if isinstance(e, UnicodeDecodeError):  # a \ud800 escape, which yajl cannot decode
             reason = "invalid \\u escape (a lone surrogate)"
@@ -203,7 +203,7 @@ def _numbered(items: Iterator[Any]) -> Iterator[tuple[int, dict | ImportProblem]
         if isinstance(item, dict):
             yield number, item
         else:
-            yield number, ImportProblem("", None, f"record {number}: expected an object, got {_kind(item)}")
+            yield number, ImportProblem("", None, f"expected an object, got {_kind(item)}", record=number)
 
 
 def _items(events) -> Iterator[Any]:
@@ -212,10 +212,6 @@ def _items(events) -> Iterator[Any]:
         if event == "end_array":
             return
         yield _value(events, event, value)
-
-
-# Deeper than any article record needs; a deeper document is an attack or a mistake.
-MAX_DEPTH = 64
 
 
 class TooDeep(ValueError):

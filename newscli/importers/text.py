@@ -7,11 +7,13 @@ import codecs
 import re
 
 from newscli.dates import DateLine, read_date_line
+from newscli.importers.bylines import Byline, read_byline
 from newscli.models import Article, collapse_whitespace
 
-_BYLINE = re.compile(r"^by:?\s+(?P<names>[^\W\d][^.!?]{1,80})$", re.IGNORECASE)
+# Names may have initials and suffixes with dots (`By Dana A. Ford`, `Landrum, Jr.`); a
+# sentence starting with "By" is told apart by its words (see parse_byline).
+_BYLINE = re.compile(r"^by:?\s+(?P<names>[^\W\d][^!?]{1,80})$", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|de|da|van|von|der|la|le|bin|al|of|the)$")
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 MAX_TITLE = 200
 # A date line further down than this many paragraphs belongs to the body, not the header.
 HEADER_BLOCKS = 6
@@ -102,19 +104,17 @@ def title_from_body(body: str) -> str:
     return first if len(first) <= MAX_TITLE else first[: MAX_TITLE - 1].rstrip() + "…"
 
 
-def split_authors(names: str) -> list[str]:
-    return [n.strip() for n in _AUTHOR_SPLIT.split(names) if n.strip()]
-
-
-def parse_byline(line: str) -> list[str]:
-    """The names in a 'By Jane Doe and John Roe' line, or [] if the line is not a byline."""
+def parse_byline(line: str) -> Byline | None:
+    """The names in a 'By Jane Doe and John Roe' line (and agencies: 'By Ana Lima, AP'), or
+    None if the line is not a byline."""
     match = _BYLINE.match(line)
     if not match:
-        return []
-    names = split_authors(match["names"])
-    if all(1 <= len(n.split()) <= 5 and all(_NAME_WORD.match(w) for w in n.split()) for n in names):
-        return names
-    return []
+        return None
+    byline = read_byline([match["names"]])
+    names = [part for name in byline.authors for part in name.split(", ")]
+    if names and all(1 <= len(n.split()) <= 5 and all(_NAME_WORD.match(w) for w in n.split()) for n in names):
+        return byline
+    return None
 
 
 def _header_dates(blocks: list[tuple[int, str]], order: str | None) -> list[tuple[int, DateLine]]:
@@ -170,10 +170,10 @@ def parse_text_article(text: str, path: str | None = None, *, order: str | None 
     dates = _read_header_dates([line for i, line in dated if i < body_at], seed_layout)
     title = texts[title_at]
     body_blocks = texts[body_at:]
-    authors: list[str] = []
+    byline = None
     # A "By Jane Doe" line between the header and the body names the authors.
     for holder in (subtitle, body_blocks):
-        if holder and (authors := parse_byline(holder[0])):
+        if holder and (byline := parse_byline(holder[0])):
             holder.pop(0)
             break
     if len(title) > MAX_TITLE or not body_blocks:
@@ -181,13 +181,15 @@ def parse_text_article(text: str, path: str | None = None, *, order: str | None 
         body_blocks = [title, *body_blocks]
         title = title_from_body(title)
     extra = {key: dates[key] for key in ("modified", "published_raw") if dates.get(key)}
+    if byline and byline.agencies:
+        extra["agencies"] = byline.agencies
     return Article(
         title=title,
         subtitle="\n\n".join(subtitle) or None,
         body="\n\n".join(body_blocks),
         published=dates.get("published"),
         retrieved=dates.get("retrieved"),
-        authors=authors,
+        authors=byline.authors if byline else [],
         path=path,
         extra=extra,
     )
