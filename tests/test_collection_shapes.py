@@ -334,3 +334,14 @@ def test_hand_edited_tags_authors_and_extra_never_make_reading_fail(run, db_path
     assert run("search", "the", "--tag", "crude, oil", "--format", "ids").stdout.split() == [first["id"]]
     tags = {t["tag"] for t in json.loads(run("stats", "--json", "--top", "0").stdout)["tags"]}
     assert "crude, oil" in tags
+
+
+def test_csv_cells_that_say_null_are_empty(run, db_path, tmp_path):
+    # As data-frame and JSON-to-CSV tools write missing values (the fi-news corpus does).
+    path = tmp_path / "headlines.csv"
+    path.write_text("paivamaara,otsikko,tiivistelma,kuva\n"
+                    "2020-12-19T00:00:01Z,Horoskooppi,null,null\n"
+                    "2020-12-21T00:04:02Z,Horoskooppi,null,NaN\n")  # fmt: skip
+    summary = json.loads(run("import", path, "--json").stdout)
+    assert (summary["imported"], summary["duplicates"]) == (2, 0)  # two days, two articles
+    assert [(a["body"], a["extra"]) for a in stored(db_path)] == [("", {}), ("", {})]

@@ -26,6 +26,14 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+# What tools that write CSV from data frames or JSON put in a cell that has no value.
+MISSING_VALUES = frozenset({"null", "NULL", "Null", "None", "NaN", "nan"})
+
+
+def _cell(text: str) -> str:
+    return "" if text in MISSING_VALUES else text
+
+
 def _header(row: list[str]) -> list[str]:
     names: list[str] = []
     seen: dict[str, int] = {}
@@ -103,7 +111,7 @@ def read_csv(
             )
             continue
         try:
-            yield mapper.article(dict(zip(header, row, strict=True)))
+            yield mapper.article({name: _cell(cell) for name, cell in zip(header, row, strict=True)})
         except ParseProblem as e:
             yield ImportProblem(path, start, e.reason)
     yield from record_problems(mapper, path)
