@@ -94,12 +94,6 @@ def make_article_id(title: str, published: str | None, body: str, subtitle: str 
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def make_article_id_v1(title: str, published: str | None, body: str) -> str:
-    """The id scheme 1 gave (see ID_SCHEME), to tell an old id from an edited article's."""
-    key = "\x1f".join((normalise_for_id(title), (published or "")[:10], normalise_for_id(body)))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-
-
 @dataclass
 class Article:
     title: str

@@ -46,12 +46,24 @@ def test_a_headline_without_body_is_one_article_per_day_in_utc(run, db_path, tmp
     assert (summary["imported"], summary["duplicates"]) == (2, 1)
 
 
-def test_the_id_scheme_is_versioned():
+def scheme_1_id(title: str, published: str | None, body: str) -> str:
+    """The id newscli 0.1 gave: the date as written was part of it."""
+    import hashlib
+
+    from newscli.models import normalise_for_id
+
+    key = "\x1f".join((normalise_for_id(title), (published or "")[:10], normalise_for_id(body)))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def test_the_id_scheme_is_versioned(tmp_path):
     assert ID_SCHEME == 2
     # The version is part of what is hashed: no id of scheme 2 is an id of scheme 1.
-    from newscli.models import make_article_id_v1
-
-    assert make_article_id("T", "2020-01-01", "b") != make_article_id_v1("T", "2020-01-01", "b")
+    assert make_article_id("T", "2020-01-01", "b") != scheme_1_id("T", "2020-01-01", "b")
+    # The archive made by 0.1.0 holds scheme 1 ids.
+    path = old_archive(tmp_path)
+    stored = rows(path, "SELECT id, title, published, body FROM articles")
+    assert all(r["id"] == scheme_1_id(r["title"], r["published"], r["body"]) for r in stored)
 
 
 def old_archive(tmp_path):
