@@ -21,7 +21,7 @@ demo: $(BIN)/newscli
 	@echo "# fixtures/gzip holds gzip-compressed copies of files in the other folders: its articles are"
 	@echo "# already stored when it comes, and count as duplicates"
 	$(BIN)/newscli --db $(DEMO_DB) import fixtures/json fixtures/jsonl fixtures/csv fixtures/markdown fixtures/html fixtures/gzip
-	$(BIN)/newscli --db $(DEMO_DB) show 28d491df
+	$(BIN)/newscli --db $(DEMO_DB) show 79019f60
 	$(BIN)/newscli --db $(DEMO_DB) search kharkiv
 	$(BIN)/newscli --db $(DEMO_DB) timeline kharkiv --by month --since 2022 --until 2022
 	@echo

@@ -91,6 +91,54 @@ def m002_tags_extra(db: sqlite_utils.Database) -> None:
     db.table("articles").add_column("extra", str, not_null_default="{}")
 
 
+# Ids an article had under an earlier id scheme (see models.ID_SCHEME), so that ids quoted in
+# notes, scripts and exports made before still find it.
+OLD_IDS_TABLE = "article_old_ids"
+
+
+@migration
+def m003_article_ids_from_text_not_date_form(db: sqlite_utils.Database) -> None:
+    # Id scheme 2: recompute every id from the stored text; keep the old one beside it.
+    # Rows are read and rewritten a chunk at a time (little memory at any size); the update
+    # triggers (the search index's) are dropped meanwhile, as only ids change, and made again.
+    # The table is made through sqlite-utils like the others; the rewrite itself is plain SQL
+    # on the same connection, one keyed statement per changed row.
+    from newscli.models import make_article_id
+
+    conn = db.conn
+    db.table(OLD_IDS_TABLE).create({"old_id": str, "seq": int}, pk="old_id", not_null={"seq"})
+    # The update triggers, as this file has them, are made again just as they were.
+    on_update = [
+        trigger
+        for trigger in db.table("articles").triggers
+        if " UPDATE " in trigger.sql.split("BEGIN", 1)[0].upper().replace("\n", " ")
+    ]
+    for trigger in on_update:
+        conn.execute(f'DROP TRIGGER "{trigger.name}"')
+    last = 0
+    while True:
+        chunk = conn.execute(
+            "SELECT seq, id, title, subtitle, body, published FROM articles WHERE seq > ? "
+            "ORDER BY seq LIMIT 5000",
+            (last,),
+        ).fetchall()
+        if not chunk:
+            break
+        last = chunk[-1][0]
+        for seq, old, title, subtitle, body, published in chunk:
+            new = make_article_id(title or "", published, body or "", subtitle)
+            if new == old:
+                continue
+            # Two rows that scheme 2 finds the same article (one headline and body stored on
+            # two dates): the later keeps its old id, so that nothing is lost.
+            if conn.execute("SELECT 1 FROM articles WHERE id = ?", (new,)).fetchone():
+                continue
+            conn.execute("UPDATE articles SET id = ? WHERE seq = ?", (new, seq))
+            conn.execute(f"INSERT OR IGNORE INTO {OLD_IDS_TABLE} VALUES (?, ?)", (old, seq))
+    for trigger in on_update:
+        conn.execute(trigger.sql)
+
+
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     """The names of the migrations this file has had, in the order they were applied."""
     if not conn.execute(
@@ -377,6 +425,19 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None)
 
 
+def json_list_sql(column: str) -> str:
+    """SQL for a column that holds a JSON list (`tags`, `authors`) as other tools may have
+    left it: a list as it is, empty text as none, and anything else (`crude, oil` typed by
+    hand, a JSON string) as a list of that one value, so that json_each never fails on it.
+    articles.article_dict reads the columns the same way."""
+    return (
+        f"(CASE WHEN {column} IS NULL OR trim({column}) = '' THEN '[]' "
+        f"WHEN NOT json_valid({column}) THEN json_array({column}) "
+        f"WHEN json_type({column}) = 'array' THEN {column} "
+        f"ELSE json_array(json_extract({column}, '$')) END)"
+    )
+
+
 ARTICLE_COLUMNS = (
     "id", "title", "subtitle", "body", "published", "retrieved", "source", "url",
     "authors", "path", "words", "imported_at", "tags", "extra",
@@ -406,10 +467,18 @@ def bulk_load(conn: sqlite3.Connection):
         conn.execute("PRAGMA temp_store = DEFAULT")
 
 
-def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]:
-    """Insert rows (in ARTICLE_COLUMNS order) in one transaction; return (inserted, undated).
+_FILL_DATE = "UPDATE articles SET published = ? WHERE id = ? AND published IS NULL AND seq <= ?"
+_PUBLISHED = ARTICLE_COLUMNS.index("published")
 
-    Rows whose id is already stored are skipped. The FTS index is filled once per batch
+
+def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int, int]:
+    """Insert rows (in ARTICLE_COLUMNS order) in one transaction; return (inserted, undated,
+    dated): the rows inserted, those of them without a publication date, and the articles
+    already stored without one that a row gave theirs.
+
+    Rows whose id is already stored are skipped, but for that date: an article imported
+    undated (its date unreadable, or day and month either way round) gets it when an
+    import reads it (`--dayfirst`, a newer newscli). The FTS index is filled once per batch
     from the new rows rather than by the per-row trigger, which is dropped and re-made (from
     its own stored SQL) inside the same transaction, so no other connection ever sees the
     table without it. Raw SQL rather than sqlite-utils' insert_all: this is the import's hot
@@ -436,6 +505,10 @@ def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]
         ).fetchone()[0]
         if trigger:
             conn.execute(trigger[0])
+        dated = 0
+        if inserted < len(rows):
+            fill = [(r[_PUBLISHED], r[0], before) for r in rows if r[_PUBLISHED]]
+            dated = max(conn.executemany(_FILL_DATE, fill).rowcount, 0) if fill else 0
         conn.execute("COMMIT")
     except BaseException as e:
         if conn.in_transaction:
@@ -446,4 +519,4 @@ def insert_batch(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, int]
         if isinstance(e, sqlite3.OperationalError):
             raise write_error(conn.execute("PRAGMA database_list").fetchone()[2], e) from None
         raise
-    return inserted, undated
+    return inserted, undated, dated

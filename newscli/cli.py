@@ -182,7 +182,7 @@ def cli(ctx: click.Context, db_path: str | None, no_color: bool) -> None:
     Examples:
       newscli import ~/articles/              load a folder of articles
       newscli search 'kharkiv -crimea'        find articles, best match first
-      newscli show 28d491df                   read one article
+      newscli show 79019f60                   read one article
       newscli timeline kharkiv --by month     how many articles per month
       newscli stats                           what the archive holds
       newscli export > archive.jsonl          everything, for jq and scripts
@@ -218,12 +218,20 @@ FORMAT_ALIASES = {"ndjson": "jsonl"}
 @cli.command(
     name="import",
     short_help="Load articles from files, folders or stdin.",
-    sections={"Input": ["source", "fmt", "maps", "dry_run"], "Output": ["quiet", "as_json"]},
-)
+    sections={"Input": ["fmt", "maps", "dayfirst", "monthfirst", "dry_run"],
+              "Source": ["source", "source_override"], "Output": ["quiet", "as_json"]},
+)  # fmt: skip
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--source",
-    help="Label every article of this run with this source name.",
+    metavar="NAME",
+    help="The source of articles that name none (a record's own source is kept).",
+    shell_complete=complete_sources,
+)
+@click.option(
+    "--source-override",
+    metavar="NAME",
+    help="The source of every article of this run; a record's own source goes to extra.original_source.",
     shell_complete=complete_sources,
 )
 @click.option(
@@ -237,8 +245,18 @@ FORMAT_ALIASES = {"ndjson": "jsonl"}
     "maps",
     multiple=True,
     metavar="FIELD=COLUMN",
-    help="Fill FIELD (title, body, subtitle, published, retrieved, url, authors, source, tags) "
+    help="Fill FIELD (title, body, subtitle, published, retrieved, url, authors, source, tags, lang) "
     "from this column of JSON/CSV records; repeatable. FIELD= leaves it empty.",
+)
+@click.option(
+    "--dayfirst",
+    is_flag=True,
+    help="Read numeric dates such as 05/06/2021 day first (5 June), as most of the world writes them.",
+)
+@click.option(
+    "--monthfirst",
+    is_flag=True,
+    help="Read numeric dates such as 05/06/2021 month first (May 6), as the US writes them.",
 )
 @click.option(
     "--dry-run",
@@ -248,7 +266,8 @@ FORMAT_ALIASES = {"ndjson": "jsonl"}
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.pass_context
-def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_run, quiet, as_json) -> None:
+def import_(ctx: click.Context, paths: tuple[str, ...], source, source_override, fmt, maps, dayfirst,
+            monthfirst, dry_run, quiet, as_json) -> None:  # fmt: skip
     """Import articles from files, folders (recursive), globs or - (stdin).
 
     Formats: plain text (.txt), Markdown or text with front matter (.md), JSON (.json),
@@ -258,6 +277,10 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_r
     Re-importing is safe: articles already in the archive are counted as duplicates.
     A file or record that cannot be read is reported as `error: PATH:LINE: reason` and
     skipped; the rest is imported.
+
+    A numeric date whose day and month could be either way round (05/06/2021) is read in
+    the order another date of its column or file proves (16/05/2021), else left unread and
+    counted in the summary, unless --dayfirst or --monthfirst says the order.
 
     \b
     Examples:
@@ -270,23 +293,32 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_r
     Exit status: 0 all imported, 1 some inputs failed, 2 usage or database error,
     130 interrupted (what was committed is kept).
     """
+    from newscli.importers import ImportOptions
     from newscli.importers.records import parse_map_options
 
+    if dayfirst and monthfirst:
+        raise CliError("--dayfirst and --monthfirst cannot both be given")
+    if source and source_override:
+        raise CliError("--source and --source-override cannot both be given")
     fmt = FORMAT_ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
-    overrides = parse_map_options(maps)
+    options = ImportOptions(
+        fmt=fmt, overrides=parse_map_options(maps), source=source, source_override=source_override,
+        date_order="dmy" if dayfirst else "mdy" if monthfirst else None,
+    )  # fmt: skip
     if dry_run:
-        _dry_run(paths, fmt, overrides, as_json, no_color=ctx.obj["no_color"])
+        _dry_run(paths, options, as_json, no_color=ctx.obj["no_color"])
         return
     from newscli.archive import open_archive
     from newscli.importers import import_paths
 
     db = open_archive(_db_path(ctx), create=True)
 
+    from newscli.importers.problems import ProblemReport
     from newscli.render import one_line_message
 
-    def on_problem(problem) -> None:
-        # File names can hold escape sequences: shown visibly, never sent to the terminal.
-        click.echo(f"error: {one_line_message(str(problem))}", err=True)
+    # File names can hold escape sequences: shown visibly, never sent to the terminal.
+    report = ProblemReport(lambda line: click.echo(f"error: {one_line_message(line)}", err=True))
+    on_problem = report.add
 
     progress = None
     if not quiet and sys.stderr.isatty():
@@ -296,16 +328,12 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_r
     try:
         if progress:
             with progress as on_file:
-                summary = import_paths(
-                    db.conn, paths, source=source, fmt=fmt, overrides=overrides,
-                    on_file=on_file, on_problem=on_problem,
-                )  # fmt: skip
+                summary = import_paths(db.conn, paths, options, on_file=on_file, on_problem=on_problem)
         else:
-            summary = import_paths(
-                db.conn, paths, source=source, fmt=fmt, overrides=overrides, on_problem=on_problem
-            )
+            summary = import_paths(db.conn, paths, options, on_problem=on_problem)
     finally:
         db.conn.close()
+        report.close()
     if as_json:
         from newscli.render import write_json
 
@@ -318,10 +346,10 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_r
     sys.exit(1 if summary.failed else 0)
 
 
-def _dry_run(paths, fmt, overrides, as_json: bool, *, no_color: bool = False) -> None:
+def _dry_run(paths, options, as_json: bool, *, no_color: bool = False) -> None:
     from newscli.importers.preview import preview_paths
 
-    previews = list(preview_paths(paths, fmt=fmt, overrides=overrides))
+    previews = list(preview_paths(paths, options))
     failed = any(p.problems for p in previews)
     if as_json:
         from newscli.render import write_json
@@ -355,8 +383,8 @@ def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, pager: bool) -
 
     \b
     Examples:
-      newscli show 28d491df
-      newscli show 28d491df --json | jq -r .body
+      newscli show 79019f60
+      newscli show 79019f60 --json | jq -r .body
       newscli search kharkiv --format ids | xargs newscli show --no-pager
 
     \b

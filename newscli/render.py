@@ -93,10 +93,11 @@ def render_article(console, article: dict) -> None:
                        ("Source", "source"), ("URL", "url")):  # fmt: skip
         if article.get(key):
             meta.append((label, clean(str(article[key]), one_line=True)))
-    if article.get("authors"):
-        meta.append(("Authors", clean(", ".join(article["authors"]), one_line=True)))
-    if article.get("tags"):
-        meta.append(("Tags", clean(", ".join(article["tags"]), one_line=True)))
+    for label, key in (("Authors", "authors"), ("Tags", "tags")):
+        # Lists as stored; another tool may have put numbers or lists in them.
+        names = [_list_item(item) for item in article.get(key) or [] if item not in (None, "", [])]
+        if names:
+            meta.append((label, clean(", ".join(names), one_line=True)))
     meta.append(("Id", article["id"]))
     console.print()
     for label, value in meta:
@@ -108,6 +109,12 @@ def render_article(console, article: dict) -> None:
     for paragraph in clean(article["body"]).split("\n\n"):
         console.print(Text(paragraph))
         console.print()
+
+
+def _list_item(item: Any) -> str:
+    if isinstance(item, list):
+        return ", ".join(_list_item(i) for i in item)
+    return item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
 
 
 def show_articles(articles: list[dict], *, no_color: bool = False, pager: bool = True) -> None:
@@ -245,7 +252,7 @@ def render_dry_run(console, previews) -> None:
             line("fields", _NO_MAPPING[preview.format])
         for number, record in enumerate(preview.records, start=1):
             console.print(Text(f"  record {number}", style="bold"))
-            for key in ("title", "subtitle", "published", "retrieved", "source", "url"):
+            for key in ("title", "subtitle", "published", "retrieved", "source", "url", "lang"):
                 if record.get(key):
                     line(key, clean(str(record[key]), one_line=True), indent=4)
             for key in ("authors", "tags"):

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
+from newscli.archive import json_list_sql
 from newscli.query import QueryError, translate_query
 
 SORTS = ("rank", "newest", "oldest")
@@ -117,7 +118,8 @@ def filter_sql(conn: sqlite3.Connection, *, since=None, until=None, source=None,
             ))  # fmt: skip
             marks = ", ".join("?" * len(spellings))
             sql.append(
-                f" AND EXISTS (SELECT 1 FROM json_each({table}.tags) WHERE value COLLATE NOCASE IN ({marks}))"
+                f" AND EXISTS (SELECT 1 FROM json_each({json_list_sql(f'{table}.tags')}) "
+                f"WHERE value COLLATE NOCASE IN ({marks}))"
             )
             params.extend(spellings)
     return "".join(sql), params

@@ -33,7 +33,7 @@ def test_env_var_then_xdg_then_home(run, tmp_path, monkeypatch):
 
 def test_reading_a_missing_database_creates_nothing(run, tmp_path):
     missing = tmp_path / "sub" / "none.db"
-    result = run("show", "28d491df", db=missing)
+    result = run("show", "79019f60", db=missing)
     assert result.exit_code == 2
     assert result.stderr == (
         f"error: no database at {missing}; create one with `newscli --db {missing} import PATH...`\n"
@@ -73,7 +73,7 @@ def test_fts_stems_and_folds_accents(fixtures_db, query, title):
 
 def test_fts_stays_in_sync_with_writes_by_other_tools(fixtures_db):
     conn = sqlite3.connect(fixtures_db)
-    conn.execute("UPDATE articles SET title = 'Zanzibar ferry' WHERE id = '28d491dff761c035'")
+    conn.execute("UPDATE articles SET title = 'Zanzibar ferry' WHERE id = '79019f60b33598f4'")
     conn.execute("DELETE FROM articles WHERE title LIKE 'Heatwave%'")
     conn.commit()
     match = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
@@ -132,7 +132,7 @@ def test_newer_schema_is_refused(run, fixtures_db):
     conn.execute("INSERT INTO _newscli_migrations VALUES ('m999_from_the_future', '2030-01-01')")
     conn.commit()
     conn.close()
-    for args in (("import", ARTICLES), ("show", "28d491df")):
+    for args in (("import", ARTICLES), ("show", "79019f60")):
         result = run(*args)
         assert result.exit_code == 2
         assert result.stderr == (
