@@ -331,10 +331,10 @@ def _numeric(match: re.Match[str], text: str, order: str | None) -> DateReading:
         return DateReading(ambiguous=True)
     year = int(match["year"]) + (2000 if len(match["year"]) == 2 else 0)
     try:
-        iso = date(year, month, day).isoformat()
+        written = date(year, month, day).isoformat()
     except ValueError:
         return NOT_A_DATE
-    iso = _not_in_future(iso, text)
+    iso = _not_in_future(written, text)
     rest = text[match.end() :].lstrip(" ,T").rstrip()
     if not iso or not rest:
         return DateReading(iso, proves=proves)

@@ -6,13 +6,16 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from newscli.importers.problems import ImportProblem
 from newscli.importers.records import OwnExport, RecordMapper, could_be_text, map_hint, record_problems
 from newscli.importers.streams import peek, text_stream
 from newscli.importers.text import ParseProblem
 from newscli.models import Article
+
+if TYPE_CHECKING:  # pragma: no cover
+    from _csv import Reader
 
 DELIMITERS = ",;\t|"
 # The largest field read (an unclosed quote would otherwise swallow the rest of the file).
@@ -55,7 +58,7 @@ def read_csv(
         first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
         delimiter = sniff_delimiter(first)
     csv.field_size_limit(MAX_FIELD)
-    reader = csv.reader(text, delimiter=delimiter)
+    reader: Reader | _LinearTsv = csv.reader(text, delimiter=delimiter)
     try:
         header = _header(next(reader))
     except StopIteration:
@@ -80,8 +83,8 @@ def read_csv(
         return
     if not {"title", "body", "subtitle"} & set(mapping):
         # Which column could hold the text is told from the first row.
-        first = next(reader, [])
-        texts = [name for name, cell in zip(header, first, strict=False) if could_be_text(cell)]
+        first_row = next(reader, [])
+        texts = [name for name, cell in zip(header, first_row, strict=False) if could_be_text(cell)]
         yield ImportProblem(path, 1, f"no title or body column among: {', '.join(header)}{map_hint(texts)}")
         return
     mapper.overrides_found.update(mapper.overrides)

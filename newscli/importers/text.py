@@ -182,7 +182,9 @@ def parse_text_article(text: str, path: str | None = None, *, order: str | None 
         # No separate headline: the whole text is the body, titled by its first sentence.
         body_blocks = [title, *body_blocks]
         title = title_from_body(title)
-    extra = {key: dates[key] for key in ("modified", "published_raw") if dates.get(key)}
+    extra: dict[str, str | list[str]] = {
+        key: dates[key] for key in ("modified", "published_raw") if dates.get(key)
+    }
     if byline and byline.agencies:
         extra["agencies"] = byline.agencies
     return Article(

@@ -83,7 +83,7 @@ def _page_language(tree) -> tuple[str | None, str | None]:
     """(ISO 639-1 code, None), or (None, the page's own value) when it names a language we
     do not know, or (None, None) when it names none."""
     given: list[str] = [tree.get("lang") or "", tree.get(_XML_LANG) or ""]
-    found = {}
+    found: dict[str, str] = {}
     for meta in tree.iter("meta"):
         name = (meta.get("http-equiv") or meta.get("property") or meta.get("name")
                 or meta.get("itemprop") or "").lower()  # fmt: skip
@@ -202,7 +202,7 @@ def parse_page(data: bytes) -> Article | None:
     description = " ".join((document.description or "").split()) or None
     if not body and not (title and description):
         return None  # nothing to read: no text, and not even a headline with a standfirst
-    extra = {
+    extra: dict[str, Any] = {
         key: value
         for key, value in (
             ("modified", modified),
