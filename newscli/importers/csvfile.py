@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO, Protocol
 
 from newscli.importers.problems import ImportProblem
 from newscli.importers.records import OwnExport, RecordMapper, could_be_text, map_hint, record_problems
@@ -14,8 +14,17 @@ from newscli.importers.streams import peek, text_stream
 from newscli.importers.text import ParseProblem
 from newscli.models import Article
 
-if TYPE_CHECKING:  # pragma: no cover
-    from _csv import Reader
+
+class _Rows(Protocol):
+    """What read_csv uses of a csv.reader, which _LinearTsv has too."""
+
+    @property
+    def line_num(self) -> int: ...
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+    def __next__(self) -> list[str]: ...
+
 
 DELIMITERS = ",;\t|"
 # The largest field read (an unclosed quote would otherwise swallow the rest of the file).
@@ -58,7 +67,7 @@ def read_csv(
         first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
         delimiter = sniff_delimiter(first)
     csv.field_size_limit(MAX_FIELD)
-    reader: Reader | _LinearTsv = csv.reader(text, delimiter=delimiter)
+    reader: _Rows = csv.reader(text, delimiter=delimiter)
     try:
         header = _header(next(reader))
     except StopIteration:
@@ -83,7 +92,7 @@ def read_csv(
         return
     if not {"title", "body", "subtitle"} & set(mapping):
         # Which column could hold the text is told from the first row.
-        first_row = next(reader, [])
+        first_row: list[str] = next(reader, [])
         texts = [name for name, cell in zip(header, first_row, strict=False) if could_be_text(cell)]
         yield ImportProblem(path, 1, f"no title or body column among: {', '.join(header)}{map_hint(texts)}")
         return
