@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newscli.errors import NewscliError
+
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite_utils
 
@@ -27,10 +29,8 @@ BUSY_TIMEOUT_MS = 30_000
 PAGE_SIZE = 16384
 
 
-class ArchiveError(Exception):
+class ArchiveError(NewscliError):
     """A problem with the database file, told in one line."""
-
-    exit_code = 2
 
 
 def default_db_path() -> Path:
@@ -45,120 +45,163 @@ def resolve_db_path(option: str | os.PathLike[str] | None) -> Path:
     return Path(option).expanduser() if option else default_db_path()
 
 
-# Migrations: applied in order, each once; their names are kept in _newscli_migrations and
-# their count in PRAGMA user_version (cheap to read for the read-only commands).
-MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
+# Migrations, the way llm keeps its own: functions registered in order with @migration,
+# each applied once in its own transaction and recorded by name in _newscli_migrations.
+# That table is what a file has: a name this newscli does not know means a newer newscli
+# made it. PRAGMA user_version mirrors it (the number of migrations applied, set in the same
+# transaction) for other tools to read; nothing here decides by it.
+Migration = Callable[["sqlite_utils.Database"], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+MIGRATIONS_TABLE = "_newscli_migrations"
 
 
-def migration(fn: Callable[[sqlite_utils.Database], None]):
+def migration(fn: Migration) -> Migration:
+    """Register a migration; its function name is its name for ever (files record it):
+    never rename one, never change the schema it makes; append a new one instead."""
+    if any(name == fn.__name__ for name, _ in MIGRATIONS):
+        raise ValueError(f"two migrations named {fn.__name__}")
     MIGRATIONS.append((fn.__name__, fn))
     return fn
-
-
-FTS_TRIGGERS = {
-    "articles_ai": f"""
-CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
-  INSERT INTO {FTS_TABLE} (rowid, title, subtitle, body)
-  VALUES (new.rowid, new.title, new.subtitle, new.body);
-END""",
-    "articles_ad": f"""
-CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
-  INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, subtitle, body)
-  VALUES ('delete', old.rowid, old.title, old.subtitle, old.body);
-END""",
-    "articles_au": f"""
-CREATE TRIGGER articles_au AFTER UPDATE OF title, subtitle, body ON articles BEGIN
-  INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, subtitle, body)
-  VALUES ('delete', old.rowid, old.title, old.subtitle, old.body);
-  INSERT INTO {FTS_TABLE} (rowid, title, subtitle, body)
-  VALUES (new.rowid, new.title, new.subtitle, new.body);
-END""",
-}
 
 
 @migration
 def m001_articles(db: sqlite_utils.Database) -> None:
     # `seq` is an explicit INTEGER PRIMARY KEY so that VACUUM never renumbers the rowids
     # the external-content FTS index points at.
-    db.execute(
-        """
-        CREATE TABLE articles (
-            seq INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE,
-            title TEXT NOT NULL,
-            subtitle TEXT,
-            body TEXT NOT NULL,
-            published TEXT,
-            retrieved TEXT,
-            source TEXT,
-            url TEXT,
-            authors TEXT NOT NULL DEFAULT '[]',
-            path TEXT,
-            words INTEGER NOT NULL DEFAULT 0,
-            imported_at TEXT NOT NULL
-        )"""
-    )
-    db.execute("CREATE INDEX idx_articles_published ON articles (published)")
-    db.execute("CREATE INDEX idx_articles_source ON articles (source)")
-    # The same shape sqlite-utils' enable_fts makes, so `sqlite-utils search` and Datasette
+    articles = db.table("articles").create(
+        {"seq": int, "id": str, "title": str, "subtitle": str, "body": str, "published": str,
+         "retrieved": str, "source": str, "url": str, "authors": str, "path": str, "words": int,
+         "imported_at": str},
+        pk="seq",
+        not_null={"id", "title", "body", "authors", "words", "imported_at"},
+        defaults={"authors": "[]", "words": 0},
+    )  # fmt: skip
+    articles.create_index(["id"], index_name="idx_articles_id", unique=True)
+    articles.create_index(["published"], index_name="idx_articles_published")
+    articles.create_index(["source"], index_name="idx_articles_source")
+    # sqlite-utils' own FTS table and triggers, so that `sqlite-utils search` and Datasette
     # find and use the index.
-    db.execute(
-        f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING FTS5 (
-    title, subtitle, body,
-    tokenize='{TOKENIZE}',
-    content="articles"
-)"""
-    )
-    for sql in FTS_TRIGGERS.values():
-        db.execute(sql)
+    articles.enable_fts(FTS_COLUMNS, tokenize=TOKENIZE, create_triggers=True)
 
 
 @migration
 def m002_tags_extra(db: sqlite_utils.Database) -> None:
     # Structured inputs (JSON, CSV, front matter, web pages) carry tags, and fields no column
     # holds; both are JSON text so that older rows read as "no tags, nothing extra".
-    db.execute("ALTER TABLE articles ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'")
-    db.execute("ALTER TABLE articles ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'")
+    db.table("articles").add_column("tags", str, not_null_default="[]")
+    db.table("articles").add_column("extra", str, not_null_default="{}")
+
+
+# Ids an article had under an earlier id scheme (see models.ID_SCHEME), so that ids quoted in
+# notes, scripts and exports made before still find it.
+OLD_IDS_TABLE = "article_old_ids"
 
 
 @migration
-def m003_search_index(db: sqlite_utils.Database) -> None:
+def m003_article_ids_from_text_not_date_form(db: sqlite_utils.Database) -> None:
+    # Id scheme 2: recompute every id from the stored text; keep the old one beside it.
+    # Rows are read and rewritten a chunk at a time (little memory at any size); the update
+    # triggers (the search index's) are dropped meanwhile, as only ids change, and made again.
+    # The table is made through sqlite-utils like the others; the rewrite itself is plain SQL
+    # on the same connection, one keyed statement per changed row.
+    from newscli.models import make_article_id
+
+    conn = db.conn
+    db.table(OLD_IDS_TABLE).create({"old_id": str, "seq": int}, pk="old_id", not_null={"seq"})
+    # The update triggers, as this file has them, are made again just as they were.
+    on_update = [
+        trigger
+        for trigger in db.table("articles").triggers
+        if " UPDATE " in trigger.sql.split("BEGIN", 1)[0].upper().replace("\n", " ")
+    ]
+    for trigger in on_update:
+        conn.execute(f'DROP TRIGGER "{trigger.name}"')
+    last = 0
+    while True:
+        chunk = conn.execute(
+            "SELECT seq, id, title, subtitle, body, published FROM articles WHERE seq > ? "
+            "ORDER BY seq LIMIT 5000",
+            (last,),
+        ).fetchall()
+        if not chunk:
+            break
+        last = chunk[-1][0]
+        for seq, old, title, subtitle, body, published in chunk:
+            new = make_article_id(title or "", published, body or "", subtitle)
+            if new == old:
+                continue
+            # Two rows that scheme 2 finds the same article (one headline and body stored on
+            # two dates): the later keeps its old id, so that nothing is lost.
+            if conn.execute("SELECT 1 FROM articles WHERE id = ?", (new,)).fetchone():
+                continue
+            conn.execute("UPDATE articles SET id = ? WHERE seq = ?", (new, seq))
+            conn.execute(f"INSERT OR IGNORE INTO {OLD_IDS_TABLE} VALUES (?, ?)", (old, seq))
+    for trigger in on_update:
+        conn.execute(trigger.sql)
+
+
+# The Porter index holds only the three text fields: an update of another column (a date
+# filled in, the language) need not re-index the article there.
+_PORTER_ON_UPDATE = f"""
+CREATE TRIGGER articles_au AFTER UPDATE OF title, subtitle, body ON articles BEGIN
+  INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, subtitle, body)
+  VALUES ('delete', old.rowid, old.title, old.subtitle, old.body);
+  INSERT INTO {FTS_TABLE} (rowid, title, subtitle, body)
+  VALUES (new.rowid, new.title, new.subtitle, new.body);
+END"""
+
+
+@migration
+def m004_search_index(db: sqlite_utils.Database) -> None:
     # The index that reads words as newscli.analysis does (exact words, true prefixes,
     # every script, stems per language): see newscli/index.py. Every article is queued
-    # for it here; open_archive then indexes them in batches (index.sync).
+    # for it here; open_archive then indexes them in batches (index.sync), with a progress
+    # bar on a terminal. The Porter index (articles_fts) stays for sqlite-utils and Datasette.
     from newscli import index
 
-    db.execute("ALTER TABLE articles ADD COLUMN lang TEXT")
-    db.execute("CREATE INDEX idx_articles_lang ON articles (lang)")
+    articles = db.table("articles")
+    articles.add_column("lang", str)
+    articles.create_index(["lang"], index_name="idx_articles_lang")
     for sql in index.SCHEMA:
         db.execute(sql)
     for sql in index.PENDING_TRIGGERS.values():
         db.execute(sql)
-    # The Porter index only holds the three text fields: setting another column (lang,
-    # when the index is brought up to date) need not re-index the article there.
-    db.execute("DROP TRIGGER articles_au")
-    db.execute(FTS_TRIGGERS["articles_au"])
+    db.execute("DROP TRIGGER IF EXISTS articles_au")
+    db.execute(_PORTER_ON_UPDATE)
     db.execute(f"INSERT INTO {index.PENDING_TABLE} (seq, op) SELECT seq, 'add' FROM articles ORDER BY seq")
 
 
-def _user_version(conn: sqlite3.Connection) -> int:
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    """The names of the migrations this file has had, in the order they were applied."""
+    if not conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (MIGRATIONS_TABLE,)
+    ).fetchone():
+        return []
+    return [name for (name,) in conn.execute(f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY rowid")]
 
 
-def _check_sqlite(conn: sqlite3.Connection, path: Path) -> int:
+def _check_sqlite(conn: sqlite3.Connection, path: Path) -> list[str]:
+    """Check that the file is SQLite, and not made by a newer newscli; return the names of
+    the migrations it has had."""
     try:
-        version = _user_version(conn)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        applied = applied_migrations(conn)
     except sqlite3.DatabaseError as e:
         if getattr(e, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
             raise ArchiveError(f"{path}: not a newscli database ({e})") from None
         raise ArchiveError(f"cannot open {path}: {_why_not_written(path, e)}") from None
-    if version > len(MIGRATIONS):
+    known = {name for name, _ in MIGRATIONS}
+    unknown = [name for name in applied if name not in known]
+    if unknown:
         raise ArchiveError(
-            f"{path}: made by a newer version of newscli (schema {version}, this one knows "
-            f"{len(MIGRATIONS)}); upgrade newscli"
+            f"{path}: made by a newer version of newscli (it has migration {unknown[0]}, which "
+            "this one does not know); upgrade newscli"
         )
-    return version
+    return applied
+
+
+def _pending(applied: list[str]) -> list[str]:
+    return [name for name, _ in MIGRATIONS if name not in applied]
 
 
 def _missing(path: Path) -> ArchiveError:
@@ -239,19 +282,19 @@ def open_archive(
     # and its first migration committing between two reads would look like foreign tables.
     conn.execute("BEGIN")
     try:
-        version = _check_sqlite(conn, path)
+        applied = _check_sqlite(conn, path)
         newscli_tables, any_tables = _is_newscli(conn), _has_tables(conn)
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-    if version and not newscli_tables:
+    if applied and not newscli_tables:
         raise ArchiveError(f"{path}: not a newscli database (no articles table)")
-    if version == 0 and any_tables:
+    if not applied and any_tables:
         raise ArchiveError(f"{path}: not a newscli database (it holds other tables)")
     db = sqlite_utils.Database(conn)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if version == 0 and not any_tables:
+        if not applied and not any_tables:
             # Only a new, empty file can take it (WAL fixes it): see PAGE_SIZE.
             conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         _use_wal(conn)
@@ -261,6 +304,9 @@ def open_archive(
     except sqlite3.OperationalError as e:
         conn.close()
         raise write_error(path, e) from None
+    except BaseException:
+        conn.close()
+        raise
     return db
 
 
@@ -287,12 +333,8 @@ def _use_wal(conn: sqlite3.Connection) -> None:
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
     # Our own bookkeeping table alone is what an import killed while creating the file leaves.
-    return (
-        conn.execute("SELECT count(*) FROM sqlite_master WHERE tbl_name != '_newscli_migrations'").fetchone()[
-            0
-        ]
-        > 0
-    )
+    other = conn.execute("SELECT count(*) FROM sqlite_master WHERE tbl_name != ?", (MIGRATIONS_TABLE,))
+    return other.fetchone()[0] > 0
 
 
 def _is_newscli(conn: sqlite3.Connection) -> bool:
@@ -302,32 +344,76 @@ def _is_newscli(conn: sqlite3.Connection) -> bool:
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations this file has not had yet; return their names."""
+    """Apply the migrations this file has not had yet; return their names.
+
+    A migration that fails is rolled back whole and reported as itself (an ArchiveError
+    naming it, with SQLite's reason), whatever the rollback meets.
+    """
     conn = db.conn
-    if _user_version(conn) >= len(MIGRATIONS):
+    if not _pending(applied_migrations(conn)):
         return []
-    applied = []
+    done = []
     for name, fn in MIGRATIONS:
         # Each migration reads what is done inside its own write transaction: another
         # process (a second import started at the same moment) may have just applied it.
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS _newscli_migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
-            )
-            done = {row[0] for row in conn.execute("SELECT name FROM _newscli_migrations")}
-            if name in done:
+            db.table(MIGRATIONS_TABLE).create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+            if name in applied_migrations(conn):
                 conn.execute("COMMIT")
                 continue
+            before = _tables_and_triggers(conn)
             fn(db)
-            conn.execute("INSERT INTO _newscli_migrations VALUES (?, datetime('now'))", (name,))
-            conn.execute(f"PRAGMA user_version = {len(done) + 1}")
+            _restore_triggers_of_rebuilt_tables(conn, before)
+            db.table(MIGRATIONS_TABLE).insert({"name": name, "applied_at": _now()})
+            conn.execute(f"PRAGMA user_version = {len(applied_migrations(conn))}")
             conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
+        except BaseException as e:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
+                    conn.execute("ROLLBACK")
+            if isinstance(e, sqlite3.Error):
+                path = Path(conn.execute("PRAGMA database_list").fetchone()[2])
+                raise ArchiveError(
+                    f"cannot upgrade {path}: migration {name} failed: {_why_not_written(path, e)}"
+                ) from e
             raise
-        applied.append(name)
-    return applied
+        done.append(name)
+    return done
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _tables_and_triggers(conn: sqlite3.Connection) -> tuple[dict[str, int], dict[str, tuple[str, str]]]:
+    """{table: rootpage} and {trigger: (table, sql)}."""
+    rows = conn.execute(
+        "SELECT type, name, tbl_name, rootpage, sql FROM sqlite_master WHERE type IN ('table', 'trigger')"
+    ).fetchall()
+    tables = {name: rootpage for kind, name, _, rootpage, _ in rows if kind == "table"}
+    triggers = {name: (table, sql) for kind, name, table, _, sql in rows if kind == "trigger"}
+    return tables, triggers
+
+
+def _restore_triggers_of_rebuilt_tables(
+    conn: sqlite3.Connection, before: tuple[dict[str, int], dict[str, tuple[str, str]]]
+) -> None:
+    """Put back the triggers a migration lost by rebuilding their table.
+
+    sqlite-utils' `transform()` copies a table into a new one and drops the old, and its
+    triggers with it: for `articles` those keep the full-text index in step with other tools'
+    writes. A table whose root page changed was rebuilt; its triggers that are gone were
+    lost, not dropped on purpose (a migration that drops a trigger leaves its table alone).
+    """
+    tables_before, triggers_before = before
+    tables, triggers = _tables_and_triggers(conn)
+    for name, (table, sql) in triggers_before.items():
+        rebuilt = table in tables and tables[table] != tables_before.get(table)
+        if rebuilt and name not in triggers:
+            conn.execute(sql)
 
 
 def _sync_index(conn: sqlite3.Connection, progress: Progress | None) -> None:
@@ -351,10 +437,10 @@ def connect_readonly(path: Path, *, progress: Progress | None = None) -> sqlite3
         conn = _connect_read_only(path) if read_only else _connect(path)
     except sqlite3.Error as e:
         raise ArchiveError(f"cannot open {path}: {e}") from None
-    version = _check_sqlite(conn, path)
-    if version == 0 or not _is_newscli(conn):
+    applied = _check_sqlite(conn, path)
+    if not applied or not _is_newscli(conn):
         raise ArchiveError(f"{path}: not a newscli database (no articles table)")
-    if version < len(MIGRATIONS):
+    if _pending(applied):
         conn.close()
         if read_only:
             raise ArchiveError(f"{path}: made by an older newscli and needs upgrading, but {read_only}")
@@ -418,6 +504,19 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     return _connect_as(uri + "?immutable=1", uri=True, isolation_level=None)
 
 
+def json_list_sql(column: str) -> str:
+    """SQL for a column that holds a JSON list (`tags`, `authors`) as other tools may have
+    left it: a list as it is, empty text as none, and anything else (`crude, oil` typed by
+    hand, a JSON string) as a list of that one value, so that json_each never fails on it.
+    articles.article_dict reads the columns the same way."""
+    return (
+        f"(CASE WHEN {column} IS NULL OR trim({column}) = '' THEN '[]' "
+        f"WHEN NOT json_valid({column}) THEN json_array({column}) "
+        f"WHEN json_type({column}) = 'array' THEN {column} "
+        f"ELSE json_array(json_extract({column}, '$')) END)"
+    )
+
+
 ARTICLE_COLUMNS = (
     "id", "title", "subtitle", "body", "published", "retrieved", "source", "url",
     "authors", "path", "words", "imported_at", "tags", "extra", "lang",
@@ -450,20 +549,34 @@ def bulk_load(conn: sqlite3.Connection):
         conn.execute("PRAGMA temp_store = DEFAULT")
 
 
+_FILL_DATE = "UPDATE articles SET published = ? WHERE id = ? AND published IS NULL AND seq <= ?"
+_PUBLISHED = ARTICLE_COLUMNS.index("published")
+# The triggers that index one inserted row: insert_batch indexes a whole batch at once instead.
+_INSERT_TRIGGERS = ("articles_ai", "search_pending_ai")
+
+
 def insert_batch(
     conn: sqlite3.Connection,
     rows: list[tuple],
     prepared: list[tuple[str, str, str]] | None = None,
     forms: list[tuple[str, str]] | None = None,
-) -> tuple[int, int]:
-    """Insert rows (in ARTICLE_COLUMNS order) in one transaction; return (inserted, undated).
+) -> tuple[int, int, int]:
+    """Insert rows (in ARTICLE_COLUMNS order) in one transaction; return (inserted, undated,
+    dated): the rows inserted, those of them without a publication date, and the articles
+    already stored without one that a row gave theirs.
 
     `prepared` holds each row's fields as the search index stores them, and `forms` the
     (stem key, word) pairs to file, as the import's parsing process works them out
     (index.prepare); both are worked out here when not given. Rows whose id is already
-    stored are skipped. Both FTS indexes are filled once per batch from the new rows
-    rather than by the per-row triggers, which are dropped and re-made inside the same
-    transaction, so no other connection ever sees the table without them.
+    stored are skipped, but for that date: an article imported undated (its date
+    unreadable, or day and month either way round) gets it when an import reads it
+    (`--dayfirst`, a newer newscli). Both FTS indexes are filled once per batch from the
+    new rows rather than by the per-row triggers, which are dropped and re-made (from their
+    own stored SQL) inside the same transaction, so no other connection ever sees the table
+    without them. Raw SQL rather than sqlite-utils' insert_all: this is the import's hot
+    path, and one prepared statement run by executemany, with the index filled per batch, is
+    faster (20,000 articles of 300 words: 0.84-0.89 s, against 1.11-1.27 s for insert_all in
+    the same transactions, the index filled by the trigger).
     """
     from newscli import index
 
@@ -475,8 +588,12 @@ def insert_batch(
         raise write_error(conn.execute("PRAGMA database_list").fetchone()[2], e) from None
     try:
         before = conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
-        conn.execute("DROP TRIGGER IF EXISTS articles_ai")
-        conn.execute("DROP TRIGGER IF EXISTS search_pending_ai")
+        marks = ", ".join("?" * len(_INSERT_TRIGGERS))
+        triggers = conn.execute(
+            f"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})", _INSERT_TRIGGERS
+        ).fetchall()
+        for name in _INSERT_TRIGGERS:
+            conn.execute(f"DROP TRIGGER IF EXISTS {name}")
         inserted = 0
         for width in sorted({len(row) for row in rows}):
             inserted += conn.executemany(_insert_sql(width), [r for r in rows if len(r) == width]).rowcount
@@ -494,8 +611,12 @@ def insert_batch(
         undated = conn.execute(
             "SELECT count(*) FROM articles WHERE seq > ? AND published IS NULL", (before,)
         ).fetchone()[0]
-        conn.execute(FTS_TRIGGERS["articles_ai"])
-        conn.execute(index.PENDING_TRIGGERS["search_pending_ai"])
+        for (sql,) in triggers:
+            conn.execute(sql)
+        dated = 0
+        if inserted < len(rows):
+            fill = [(r[_PUBLISHED], r[0], before) for r in rows if r[_PUBLISHED]]
+            dated = max(conn.executemany(_FILL_DATE, fill).rowcount, 0) if fill else 0
         conn.execute("COMMIT")
     except BaseException as e:
         if conn.in_transaction:
@@ -506,7 +627,7 @@ def insert_batch(
         if isinstance(e, sqlite3.OperationalError):
             raise write_error(conn.execute("PRAGMA database_list").fetchone()[2], e) from None
         raise
-    return inserted, undated
+    return inserted, undated, dated
 
 
 def _prepare_rows(rows: list[tuple]) -> tuple[list[tuple], list, list]:

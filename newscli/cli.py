@@ -6,11 +6,16 @@ Only click is imported at start-up; each command imports what it needs when it r
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from newscli import __version__
+from newscli.interrupts import work_interruptibly
 from newscli.render import output_options
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
 
 EXPORT_FORMATS = ("jsonl", "json", "csv", "tsv", "ids")
 
@@ -32,16 +37,24 @@ complete_tags = _completion("complete_tags")
 
 
 class CliError(click.ClickException):
-    """One line on stderr, `error: ...`, and an exit code (2 unless said otherwise)."""
+    """One line on stderr, `error: ...`, and exit status 2."""
 
-    def __init__(self, message: str, exit_code: int = 2):
-        super().__init__(message)
-        self.exit_code = exit_code
+    exit_code = 2
 
     def show(self, file=None) -> None:
         from newscli.render import one_line_message
 
         click.echo(f"error: {one_line_message(self.format_message())}", err=True)
+
+
+class NotFound(CliError):
+    """An error that means "nothing of that name": exit status 1, as grep finding nothing."""
+
+    exit_code = 1
+
+
+def cli_error(message: str, exit_code: int = 2) -> CliError:
+    return NotFound(message) if exit_code == 1 else CliError(message)
 
 
 class NewscliCommand(click.Command):
@@ -78,24 +91,14 @@ class NewscliCommand(click.Command):
 
 
 class NewscliGroup(click.Group):
-    """Turns the library's own exceptions into one-line errors, never a traceback."""
+    """Turns exceptions into one-line errors (newscli.errors) and Ctrl-C into status 130."""
 
     command_class = NewscliCommand
 
-    # The library's exception types mapped to one-line errors, by module and class name.
-    # They are looked up only in modules already imported (an exception of a module never
-    # imported cannot have been raised), so that start-up does not import them all.
-    ERRORS = (
-        ("newscli.archive", "ArchiveError", True),
-        ("newscli.articles", "IdError", True),
-        ("newscli.query", "QueryError", False),
-        ("newscli.filters", "FilterError", False),
-        ("newscli.timeline", "TimelineError", False),
-    )
-
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with work_interruptibly():
+                return super().invoke(ctx)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
@@ -106,20 +109,15 @@ class NewscliGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(141)
-        except Exception as e:
-            for module, name, own_code in self.ERRORS:
-                loaded = sys.modules.get(module)
-                if loaded is not None and isinstance(e, getattr(loaded, name)):
-                    raise CliError(str(e), *((e.exit_code,) if own_code else ())) from None
-            sqlite3 = sys.modules.get("sqlite3")
-            if sqlite3 is not None and isinstance(e, sqlite3.Error):
-                if getattr(e, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-                    where = _db_path(ctx) if ctx.obj else "the archive"
-                    raise CliError(
-                        f"{where}: another program kept it locked; try again when it is done"
-                    ) from None
-                raise CliError(f"database error: {e}") from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except Exception as e:
+            from newscli.errors import describe
+
+            told = describe(e, _db_path(ctx) if ctx.obj else None)
+            if told is None:
+                raise
+            raise cli_error(*told) from None
 
 
 class QueryCommand(NewscliCommand):
@@ -184,7 +182,7 @@ def cli(ctx: click.Context, db_path: str | None, no_color: bool) -> None:
     Examples:
       newscli import ~/articles/              load a folder of articles
       newscli search 'kharkiv -crimea'        find articles, best match first
-      newscli show 28d491df                   read one article
+      newscli show 79019f60                   read one article
       newscli timeline kharkiv --by month     how many articles per month
       newscli stats                           what the archive holds
       newscli export > archive.jsonl          everything, for jq and scripts
@@ -220,12 +218,20 @@ FORMAT_ALIASES = {"ndjson": "jsonl"}
 @cli.command(
     name="import",
     short_help="Load articles from files, folders or stdin.",
-    sections={"Input": ["source", "fmt", "maps", "dry_run"], "Output": ["quiet", "as_json"]},
-)
+    sections={"Input": ["fmt", "maps", "dayfirst", "monthfirst", "dry_run"],
+              "Source": ["source", "source_override"], "Output": ["quiet", "as_json"]},
+)  # fmt: skip
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--source",
-    help="Label every article of this run with this source name.",
+    metavar="NAME",
+    help="The source of articles that name none (a record's own source is kept).",
+    shell_complete=complete_sources,
+)
+@click.option(
+    "--source-override",
+    metavar="NAME",
+    help="The source of every article of this run; a record's own source goes to extra.original_source.",
     shell_complete=complete_sources,
 )
 @click.option(
@@ -239,8 +245,18 @@ FORMAT_ALIASES = {"ndjson": "jsonl"}
     "maps",
     multiple=True,
     metavar="FIELD=COLUMN",
-    help="Fill FIELD (title, body, subtitle, published, retrieved, url, authors, source, tags) "
+    help="Fill FIELD (title, body, subtitle, published, retrieved, url, authors, source, tags, lang) "
     "from this column of JSON/CSV records; repeatable. FIELD= leaves it empty.",
+)
+@click.option(
+    "--dayfirst",
+    is_flag=True,
+    help="Read numeric dates such as 05/06/2021 day first (5 June), as most of the world writes them.",
+)
+@click.option(
+    "--monthfirst",
+    is_flag=True,
+    help="Read numeric dates such as 05/06/2021 month first (May 6), as the US writes them.",
 )
 @click.option(
     "--dry-run",
@@ -250,7 +266,8 @@ FORMAT_ALIASES = {"ndjson": "jsonl"}
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.pass_context
-def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_run, quiet, as_json) -> None:
+def import_(ctx: click.Context, paths: tuple[str, ...], source, source_override, fmt, maps, dayfirst,
+            monthfirst, dry_run, quiet, as_json) -> None:  # fmt: skip
     """Import articles from files, folders (recursive), globs or - (stdin).
 
     Formats: plain text (.txt), Markdown or text with front matter (.md), JSON (.json),
@@ -260,6 +277,10 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_r
     Re-importing is safe: articles already in the archive are counted as duplicates.
     A file or record that cannot be read is reported as `error: PATH:LINE: reason` and
     skipped; the rest is imported.
+
+    A numeric date whose day and month could be either way round (05/06/2021) is read in
+    the order another date of its column or file proves (16/05/2021), else left unread and
+    counted in the summary, unless --dayfirst or --monthfirst says the order.
 
     \b
     Examples:
@@ -272,49 +293,47 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_r
     Exit status: 0 all imported, 1 some inputs failed, 2 usage or database error,
     130 interrupted (what was committed is kept).
     """
-    from newscli.importers.records import MappingError, parse_map_options
+    from newscli.importers import ImportOptions
+    from newscli.importers.records import parse_map_options
 
+    if dayfirst and monthfirst:
+        raise CliError("--dayfirst and --monthfirst cannot both be given")
+    if source and source_override:
+        raise CliError("--source and --source-override cannot both be given")
     fmt = FORMAT_ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
-    try:
-        overrides = parse_map_options(maps)
-    except MappingError as e:
-        raise CliError(str(e), e.exit_code) from None
+    options = ImportOptions(
+        fmt=fmt, overrides=parse_map_options(maps), source=source, source_override=source_override,
+        date_order="dmy" if dayfirst else "mdy" if monthfirst else None,
+    )  # fmt: skip
     if dry_run:
-        _dry_run(paths, fmt, overrides, as_json, no_color=ctx.obj["no_color"])
+        _dry_run(paths, options, as_json, no_color=ctx.obj["no_color"])
         return
     from newscli.archive import open_archive
     from newscli.importers import import_paths
 
     db = open_archive(_db_path(ctx), create=True)
 
+    from newscli.importers.problems import ProblemReport
     from newscli.render import one_line_message
 
-    def on_problem(problem) -> None:
-        # File names can hold escape sequences: shown visibly, never sent to the terminal.
-        click.echo(f"error: {one_line_message(str(problem))}", err=True)
+    # File names can hold escape sequences: shown visibly, never sent to the terminal.
+    report = ProblemReport(lambda line: click.echo(f"error: {one_line_message(line)}", err=True))
+    on_problem = report.add
 
     progress = None
     if not quiet and sys.stderr.isatty():
         from newscli.render import import_progress
 
         progress = import_progress(no_color=ctx.obj["no_color"])
-    from newscli.importers import ImportWorkerError
-
     try:
         if progress:
             with progress as on_file:
-                summary = import_paths(
-                    db.conn, paths, source=source, fmt=fmt, overrides=overrides,
-                    on_file=on_file, on_problem=on_problem,
-                )  # fmt: skip
+                summary = import_paths(db.conn, paths, options, on_file=on_file, on_problem=on_problem)
         else:
-            summary = import_paths(
-                db.conn, paths, source=source, fmt=fmt, overrides=overrides, on_problem=on_problem
-            )
-    except ImportWorkerError as e:  # only imported by this command: handled here
-        raise CliError(str(e)) from None
+            summary = import_paths(db.conn, paths, options, on_problem=on_problem)
     finally:
         db.conn.close()
+        report.close()
     if as_json:
         from newscli.render import write_json
 
@@ -327,10 +346,10 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, fmt, maps, dry_r
     sys.exit(1 if summary.failed else 0)
 
 
-def _dry_run(paths, fmt, overrides, as_json: bool, *, no_color: bool = False) -> None:
+def _dry_run(paths, options, as_json: bool, *, no_color: bool = False) -> None:
     from newscli.importers.preview import preview_paths
 
-    previews = list(preview_paths(paths, fmt=fmt, overrides=overrides))
+    previews = list(preview_paths(paths, options))
     failed = any(p.problems for p in previews)
     if as_json:
         from newscli.render import write_json
@@ -364,8 +383,8 @@ def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, pager: bool) -
 
     \b
     Examples:
-      newscli show 28d491df
-      newscli show 28d491df --json | jq -r .body
+      newscli show 79019f60
+      newscli show 79019f60 --json | jq -r .body
       newscli search kharkiv --format ids | xargs newscli show --no-pager
 
     \b
@@ -616,10 +635,10 @@ def search(ctx: click.Context, query, since, until, sources, tags, authors, lang
     from newscli.render import write_rows
     from newscli.search import RESULT_COLUMNS
 
-    results = iter_search_articles(conn, request, compiled)
+    found = iter_search_articles(conn, request, compiled)
     # The query is checked before the first line is written: errors never follow output.
-    first = next(results, None)
-    rows = [] if first is None else itertools.chain([first], results)
+    first = next(found, None)
+    rows: Iterable[dict] = [] if first is None else itertools.chain([first], found)
     written = write_rows(
         ({**r, "snippet": marked(r["snippet"])} for r in rows),
         RESULT_COLUMNS,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from newscli.archive import json_list_sql
+
 MAX_SUGGESTIONS = 200
 
 
@@ -88,9 +90,8 @@ def complete_tags(ctx, param, incomplete: str) -> list:
         _one_per_spelling(
             _query(
                 ctx,
-                "SELECT DISTINCT t.value FROM articles, json_each(articles.tags) AS t"
-                " WHERE json_valid(articles.tags) AND json_type(articles.tags) = 'array'"
-                " AND t.type = 'text' ORDER BY t.value",
+                f"SELECT DISTINCT t.value FROM articles, json_each({json_list_sql('articles.tags')}) AS t"
+                " WHERE t.type = 'text' ORDER BY t.value",
             )
         ),  # fmt: skip
         incomplete,

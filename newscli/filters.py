@@ -7,13 +7,14 @@ export and count; `filter_sql` turns it into SQL conditions on the articles tabl
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
+from newscli.errors import NewscliError
 
-class FilterError(ValueError):
+
+class FilterError(NewscliError, ValueError):
     """A filter value that cannot be used (a bad date), told in one line."""
 
 
@@ -110,13 +111,16 @@ def source_names(conn: sqlite3.Connection, wanted: tuple[str, ...]) -> list[str]
 
 
 def _tag_condition(table: str, name: str) -> tuple[str, list]:
-    # NOCASE folds ASCII only: the usual casings of other letters are listed too. Text that
-    # is not a JSON list (written there by hand) holds no tags rather than failing.
+    # NOCASE folds ASCII only: the usual casings of other letters are listed too. A column
+    # that other tools left as something other than a JSON list is read as archive's
+    # json_list_sql reads it.
+    from newscli.archive import json_list_sql
+
     spellings = list(dict.fromkeys((name, name.lower(), name.upper(), name.title(), name.capitalize())))
     marks = ", ".join("?" * len(spellings))
     return (
-        f"EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid({table}.tags) THEN {table}.tags "
-        f"ELSE '[]' END) WHERE value COLLATE NOCASE IN ({marks}))",
+        f"EXISTS (SELECT 1 FROM json_each({json_list_sql(f'{table}.tags')}) "
+        f"WHERE value COLLATE NOCASE IN ({marks}))",
         spellings,
     )
 
@@ -130,16 +134,12 @@ def author_words(name: str) -> tuple[str, ...]:
 def _authors_match(authors: str | None, wanted: str) -> int:
     """Whether one of the article's authors is `wanted` or has its words in a row (any case,
     any accents): `smith` and `mary smith` are Mary Smith, `mar` is not."""
-    if not authors:
-        return 0
-    try:
-        names = json.loads(authors)
-    except ValueError:
-        names = [authors]
+    from newscli.articles import json_list
+
     want = author_words(wanted)
-    if not want:
+    if not authors or not want:
         return 0
-    for name in names if isinstance(names, list) else [names]:
+    for name in json_list(authors):
         if isinstance(name, dict):
             name = name.get("name")
         if not isinstance(name, str):

@@ -56,10 +56,42 @@ def normalise_for_id(text: str | None) -> str:
     return collapse_whitespace(unicodedata.normalize("NFKC", text)).casefold()
 
 
-def make_article_id(title: str, published: str | None, body: str) -> str:
-    """A stable id: the same article gets the same id on any machine, in any input format."""
-    key = "\x1f".join((normalise_for_id(title), (published or "")[:10], normalise_for_id(body)))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+# The id scheme: 1 hashed the title, the first ten characters of the publication date as
+# written, and the body, so one article read from an RFC 2822 date, an epoch and an ISO date
+# with another offset (or by a newer date parser) got different ids. 2 leaves the date out
+# unless the article has no body. Archives made with 1 are migrated (archive.py), their old
+# ids kept so that they still find their articles.
+ID_SCHEME = 2
+
+
+def utc_day(published: str | None) -> str:
+    """The day of an ISO date or date-time, in UTC when it has a zone (as written when not)."""
+    if not published or len(published) <= 10:
+        return published or ""
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(published)
+    except ValueError:
+        return published[:10]
+    if moment.tzinfo is None:
+        return published[:10]
+    return moment.astimezone(UTC).date().isoformat()
+
+
+def make_article_id(title: str, published: str | None, body: str, subtitle: str | None = None) -> str:
+    """A stable id: the same article gets the same id on any machine, in any input format,
+    however its date is written and whether or not its date could be read.
+
+    It is made from the normalised title and body. Only an article without a body (a
+    headline, maybe with a standfirst, as headline datasets and script-rendered pages give)
+    adds its standfirst and its publication day in UTC, so that one headline on two days is
+    two articles.
+    """
+    parts = [str(ID_SCHEME), normalise_for_id(title), normalise_for_id(body)]
+    if not parts[2]:
+        parts += [normalise_for_id(subtitle), utc_day(published)]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
@@ -76,6 +108,8 @@ class Article:
     tags: list[str] = field(default_factory=list)
     # The input's own fields that no column holds (JSON-serialisable), so nothing is lost.
     extra: dict = field(default_factory=dict)
+    # The language the input says the article is in, as an ISO 639-1 code ("en"), or None.
+    lang: str | None = None
     id: str = ""
 
     def __post_init__(self) -> None:
@@ -86,7 +120,11 @@ class Article:
         self.authors = [storable_text(a) if isinstance(a, str) else a for a in self.authors]
         self.tags = [storable_text(t) if isinstance(t, str) else t for t in self.tags]
         if not self.id:
-            self.id = make_article_id(self.title, self.published, self.body)
+            self.identify()
+
+    def identify(self) -> None:
+        """Give the article the id its text (and date) make, as after a date is settled."""
+        self.id = make_article_id(self.title, self.published, self.body, self.subtitle)
 
     @property
     def words(self) -> int:

@@ -64,6 +64,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from newscli.analysis import QueryWords, is_paired, query_words
+from newscli.errors import NewscliError
 from newscli.filters import FilterError, Filters, date_range, day_after, day_before
 
 __all__ = [
@@ -87,7 +88,7 @@ MAX_NEAR_COMBINATIONS = 64  # NEAR of unquoted words tries their forms' combinat
 EXCLUSIONS_ONLY = "a query needs at least one word to search for, not only exclusions"
 
 
-class QueryError(ValueError):
+class QueryError(NewscliError, ValueError):
     """A one-line, user-facing reason, e.g. 'unbalanced quote in query'."""
 
 

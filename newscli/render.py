@@ -93,10 +93,11 @@ def render_article(console, article: dict) -> None:
                        ("Source", "source"), ("URL", "url")):  # fmt: skip
         if article.get(key):
             meta.append((label, clean(str(article[key]), one_line=True)))
-    if article.get("authors"):
-        meta.append(("Authors", clean(", ".join(article["authors"]), one_line=True)))
-    if article.get("tags"):
-        meta.append(("Tags", clean(", ".join(article["tags"]), one_line=True)))
+    for label, key in (("Authors", "authors"), ("Tags", "tags")):
+        # Lists as stored; another tool may have put numbers or lists in them.
+        names = [_list_item(item) for item in article.get(key) or [] if item not in (None, "", [])]
+        if names:
+            meta.append((label, clean(", ".join(names), one_line=True)))
     meta.append(("Id", article["id"]))
     console.print()
     for label, value in meta:
@@ -108,6 +109,12 @@ def render_article(console, article: dict) -> None:
     for paragraph in clean(article["body"]).split("\n\n"):
         console.print(Text(paragraph))
         console.print()
+
+
+def _list_item(item: Any) -> str:
+    if isinstance(item, list):
+        return ", ".join(_list_item(i) for i in item)
+    return item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
 
 
 def show_articles(articles: list[dict], *, no_color: bool = False, pager: bool = True) -> None:
@@ -249,8 +256,8 @@ def render_stats(console, stats: dict) -> None:
     if stats["last_imported"]:
         first, last = (stats[k][:16].replace("T", " ") for k in ("first_imported", "last_imported"))
         rows.append(("Imported", first if first == last else f"{first} to {last}"))
-    for label, value in rows:
-        line = Text(f"{label:<10} ", style="bold")
+    for heading, value in rows:
+        line = Text(f"{heading:<10} ", style="bold")
         line.append(clean(value, one_line=True), style="")
         console.print(line)
     tables = [("source", "Source", stats["sources"], stats["source_count"])]
@@ -308,7 +315,7 @@ def render_dry_run(console, previews) -> None:
             line("fields", _NO_MAPPING[preview.format])
         for number, record in enumerate(preview.records, start=1):
             console.print(Text(f"  record {number}", style="bold"))
-            for key in ("title", "subtitle", "published", "retrieved", "source", "url"):
+            for key in ("title", "subtitle", "published", "retrieved", "source", "url", "lang"):
                 if record.get(key):
                     line(key, clean(str(record[key]), one_line=True), indent=4)
             for key in ("authors", "tags"):
@@ -452,7 +459,7 @@ def search_table(console, results: list[dict]) -> None:
     table.add_column("Snippet", ratio=3, overflow="fold", min_width=12)
     for r in results:
         published = (r.get("published") or "")[:10]
-        date = Text(published or "undated", style=None if published else "dim")
+        date = Text(published or "undated", style="" if published else "dim")
         title = Text(clean(r.get("title"), one_line=True), style="bold")
         source = clean(r.get("source"), one_line=True)
         if compact:
@@ -509,7 +516,7 @@ def timeline_table(console, timeline, title: str) -> None:
         for p in timeline.periods:
             table.add_row(
                 p["period"],
-                Text(str(p["count"]), style=None if p["count"] else "dim"),
+                Text(str(p["count"]), style="" if p["count"] else "dim"),
                 Text(bar(p["count"], largest, bar_width), style="cyan"),
             )
         console.print(table)

@@ -10,6 +10,9 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from newscli.archive import json_list_sql
 
 DEFAULT_TOP = 10
 
@@ -40,7 +43,7 @@ def archive_stats(conn: sqlite3.Connection, path: Path, *, top: int = DEFAULT_TO
         conn.execute("SELECT source, count(*) FROM articles GROUP BY source").fetchall(),
         key=str.casefold,  # as --source matches names
     )
-    sources = [{"source": name, "articles": n} for name, n in named]
+    sources: list[dict[str, Any]] = [{"source": name, "articles": n} for name, n in named]
     if unnamed:
         sources.append({"source": None, "articles": unnamed})
     # most articles first; on a tie, named sources before the unlabelled, then by name
@@ -70,9 +73,8 @@ def _tag_stats(conn: sqlite3.Connection, limit: int) -> dict:
     """Tags are a JSON list per article; json_each unnests them in SQL."""
     named, _ = _fold(
         conn.execute(
-            "SELECT t.value, count(DISTINCT articles.seq) FROM articles, json_each(articles.tags) AS t"
-            " WHERE json_valid(articles.tags) AND json_type(articles.tags) = 'array'"
-            " AND t.type = 'text' GROUP BY t.value"
+            "SELECT t.value, count(DISTINCT articles.seq) FROM articles, "
+            f"json_each({json_list_sql('articles.tags')}) AS t WHERE t.type = 'text' GROUP BY t.value"
         ).fetchall(),
         key=str.lower,  # --tag matches the usual casings of any letters, not only ASCII
     )

@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from newscli.errors import NewscliError
 from newscli.search import SearchRequest, compile_request, matching_sql
 
 PERIODS = ("day", "week", "month", "year")
@@ -20,7 +21,7 @@ PERIOD_COLUMNS = ("period", "start", "end", "count")
 LIST_COLUMNS = ("period", "published", "id", "title", "source", "url")
 
 
-class TimelineError(ValueError):
+class TimelineError(NewscliError, ValueError):
     """A timeline that cannot be drawn, told in one line."""
 
 
@@ -151,10 +152,10 @@ def build_timeline(
         )
     totals: dict[date, int] = {}
     for day, n in per_day.items():
-        start = period_start(day, by)
-        totals[start] = totals.get(start, 0) + n
+        period = period_start(day, by)
+        totals[period] = totals.get(period, 0) + n
     periods = []
-    start = period_start(first, by)
+    start: date | None = period_start(first, by)
     while start is not None and start <= last:
         following = next_period(start, by)
         periods.append(
@@ -191,7 +192,8 @@ def list_articles(
     days = [d for d in (_day(a["published"]) for a in articles) if d]
     if by is None:
         by = choose_period(_day(since) or min(days), _day(until) or max(days)) if days else "month"
-    dated, undated = [], []
+    dated: list[dict] = []
+    undated: list[dict] = []
     for article in articles:
         day = _day(article["published"])
         article["period"] = period_label(period_start(day, by), by) if day else None

@@ -1,13 +1,14 @@
 """A reader run in its own process by test_concurrency.py while another process imports.
 
-    python concurrent_reader.py DB STOP_FILE EXPECTED_JSON
+    python concurrent_reader.py DB STOP_FILE EXPECTED_JSON PROGRESS_FILE
 
 EXPECTED_JSON maps article ids to titles, and "total" to the number of generated articles
 being imported. Until STOP_FILE exists, it loops over (through the real CLI code, in this
 process): `show --json` of each id, `search generated --count` and `search --json`, a
 `timeline --json`, and one snapshot read of the table and its FTS index. Every search and
-timeline must see whole batches only, never fewer articles than before. It prints one JSON
-line of figures and every problem seen.
+timeline must see whole batches only, never fewer articles than before. It adds a byte to
+PROGRESS_FILE after each loop, and at the end prints one JSON line of figures and every
+problem seen.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from newscli.cli import cli
 from newscli.importers import BATCH_ARTICLES
 
 
-def main(db: str, stop_file: str, expected_file: str) -> None:
+def main(db: str, stop_file: str, expected_file: str, progress_file: str) -> None:
     expected: dict[str, str] = json.loads(Path(expected_file).read_text())
     total = int(expected.pop("total"))
     runner = CliRunner()
@@ -99,8 +100,10 @@ def main(db: str, stop_file: str, expected_file: str) -> None:
             problems.append(f"snapshot: {e}")
         finally:
             conn.close()
+        with open(progress_file, "ab") as progress:
+            progress.write(b".")
     print(json.dumps(figures))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

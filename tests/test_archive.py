@@ -4,6 +4,7 @@ import sqlite3
 
 import pytest
 from conftest import ARTICLES, rows
+from generated_corpus import check_archive
 
 from newscli import archive
 from newscli.archive import ArchiveError, open_archive
@@ -32,7 +33,7 @@ def test_env_var_then_xdg_then_home(run, tmp_path, monkeypatch):
 
 def test_reading_a_missing_database_creates_nothing(run, tmp_path):
     missing = tmp_path / "sub" / "none.db"
-    result = run("show", "28d491df", db=missing)
+    result = run("show", "79019f60", db=missing)
     assert result.exit_code == 2
     assert result.stderr == (
         f"error: no database at {missing}; create one with `newscli --db {missing} import PATH...`\n"
@@ -72,7 +73,7 @@ def test_fts_stems_and_folds_accents(fixtures_db, query, title):
 
 def test_fts_stays_in_sync_with_writes_by_other_tools(fixtures_db):
     conn = sqlite3.connect(fixtures_db)
-    conn.execute("UPDATE articles SET title = 'Zanzibar ferry' WHERE id = '28d491dff761c035'")
+    conn.execute("UPDATE articles SET title = 'Zanzibar ferry' WHERE id = '79019f60b33598f4'")
     conn.execute("DELETE FROM articles WHERE title LIKE 'Heatwave%'")
     conn.commit()
     match = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
@@ -126,15 +127,122 @@ def test_other_sqlite_database_is_refused(run, tmp_path):
 
 
 def test_newer_schema_is_refused(run, fixtures_db):
+    """A migration this newscli does not know is what a newer one left: the file is refused."""
     conn = sqlite3.connect(fixtures_db)
-    conn.execute("PRAGMA user_version = 999")
+    conn.execute("INSERT INTO _newscli_migrations VALUES ('m999_from_the_future', '2030-01-01')")
+    conn.commit()
     conn.close()
-    for args in (("import", ARTICLES), ("show", "28d491df")):
+    for args in (("import", ARTICLES), ("show", "79019f60")):
         result = run(*args)
         assert result.exit_code == 2
-        assert "made by a newer version of newscli" in result.stderr
+        assert result.stderr == (
+            f"error: {fixtures_db}: made by a newer version of newscli (it has migration "
+            "m999_from_the_future, which this one does not know); upgrade newscli\n"
+        )
 
 
 def test_open_archive_errors_are_archive_errors(tmp_path):
     with pytest.raises(ArchiveError, match="is a folder"):
         open_archive(tmp_path, create=True)
+
+
+def test_migrations_are_known_by_their_names_for_ever():
+    """Files record the names of the migrations they had: the first ones must never change,
+    and no two may share a name."""
+    names = [name for name, _ in archive.MIGRATIONS]
+    assert names[:2] == ["m001_articles", "m002_tags_extra"]
+    assert len(set(names)) == len(names)
+    with pytest.raises(ValueError, match="two migrations named m001_articles"):
+        archive.migration(archive.m001_articles)
+
+
+def test_user_version_mirrors_the_migrations_table_and_decides_nothing(run, fixtures_db):
+    conn = sqlite3.connect(fixtures_db)
+    names = [r[0] for r in conn.execute("SELECT name FROM _newscli_migrations ORDER BY rowid")]
+    assert names == [name for name, _ in archive.MIGRATIONS]
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(names)
+    conn.execute("PRAGMA user_version = 0")  # what another tool may do: the names still say
+    conn.close()
+    assert run("show", "79019f60", "--json").exit_code == 0
+    assert run("import", ARTICLES / "date-before-headline.txt").exit_code == 0
+    assert rows(fixtures_db, "SELECT count(*) AS n FROM _newscli_migrations") == [{"n": len(names)}]
+
+
+def _with_migration(monkeypatch, fn):
+    monkeypatch.setattr(archive, "MIGRATIONS", [*archive.MIGRATIONS, (fn.__name__, fn)])
+
+
+def test_a_failed_migration_reports_its_own_error_and_changes_nothing(run, fixtures_db, monkeypatch):
+    """SQLite itself may end the transaction a migration fails in (RAISE(ROLLBACK), a full
+    disk): rolling back again must not replace the migration's error by its own."""
+
+    def m900_add_note(db):
+        db["articles"].add_column("note", str)
+        db.execute(
+            "CREATE TEMP TRIGGER refuse BEFORE UPDATE ON articles "
+            "BEGIN SELECT RAISE(ROLLBACK, 'notes cannot be filled in here'); END"
+        )
+        db.execute("UPDATE articles SET note = ''")
+
+    before = rows(fixtures_db, "SELECT * FROM articles ORDER BY seq")
+    _with_migration(monkeypatch, m900_add_note)
+    for args in (("import", ARTICLES / "date-before-headline.txt"), ("show", "79019f60")):
+        result = run(*args)
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"error: cannot upgrade {fixtures_db}: migration m900_add_note failed: notes cannot be "
+            "filled in here\n"
+        )
+    assert rows(fixtures_db, "SELECT * FROM articles ORDER BY seq") == before  # no `note` column
+    assert "m900_add_note" not in archive.applied_migrations(sqlite3.connect(fixtures_db))
+
+
+class CtrlCAfterFirstCommit(sqlite3.Connection):
+    """A connection on which Ctrl-C lands just as the first COMMIT has returned."""
+
+    interrupted = False
+
+    def execute(self, sql, *args):
+        cursor = super().execute(sql, *args)
+        if sql == "COMMIT" and not self.interrupted:
+            self.interrupted = True
+            raise KeyboardInterrupt
+        return cursor
+
+
+def test_ctrl_c_just_after_a_migration_commits_is_an_interrupt_not_a_rollback_error(db_path):
+    import sqlite_utils
+
+    conn = sqlite3.connect(db_path, isolation_level=None, factory=CtrlCAfterFirstCommit)
+    with pytest.raises(KeyboardInterrupt):
+        archive.migrate(sqlite_utils.Database(conn))
+    assert archive.applied_migrations(conn) == ["m001_articles"]  # committed before the signal
+    conn.close()
+    open_archive(db_path).conn.close()  # and the next run goes on from there
+    assert archive.applied_migrations(sqlite3.connect(db_path)) == [n for n, _ in archive.MIGRATIONS]
+
+
+def test_a_migration_that_rebuilds_the_table_keeps_the_index_in_step(run, fixtures_db, monkeypatch):
+    """sqlite-utils' transform() copies `articles` into a new table, dropping its triggers:
+    migrate() puts them back, or edits by other tools would no longer reach the FTS index."""
+
+    def m900_words_last(db):
+        columns = list(db["articles"].columns_dict)
+        columns.remove("words")
+        db["articles"].transform(column_order=[*columns, "words"])
+
+    _with_migration(monkeypatch, m900_words_last)
+    assert run("show", "79019f60", "--json").exit_code == 0  # migrates
+    conn = sqlite3.connect(fixtures_db)
+    assert [r[1] for r in conn.execute("PRAGMA table_info(articles)")][-1] == "words"
+    assert {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")} == {
+        "articles_ai", "articles_ad", "articles_au",
+    }  # fmt: skip
+    conn.execute("UPDATE articles SET title = 'Zanzibar ferry' WHERE id = '79019f60b33598f4'")
+    conn.execute("DELETE FROM articles WHERE title LIKE 'Heatwave%'")
+    conn.commit()
+    conn.close()
+    assert run("search", "zanzibar", "--format", "ids").stdout == "79019f60b33598f4\n"
+    assert run("search", "heatwave", "--count").stdout == "0\n"
+    assert run("import", ARTICLES / "date-before-headline.txt").exit_code == 0
+    assert check_archive(fixtures_db)["integrity"] == "ok"  # the FTS integrity-check passes too

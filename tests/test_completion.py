@@ -61,11 +61,11 @@ def test_values_with_spaces_come_escaped_for_bash_and_as_is_for_zsh(sources_db):
 
 
 def test_ids_complete_with_titles(sources_db):
-    out = complete("zsh", f"newscli --db {sources_db} show 28d4")
+    out = complete("zsh", f"newscli --db {sources_db} show {SEED_ID[:4]}")
     assert out == [
         "plain", SEED_ID, "Ukraine claims Russian forces withdrawing from Kharkiv",
     ]  # fmt: skip
-    out = complete("fish", f"newscli --db {sources_db} show 28D4")
+    out = complete("fish", f"newscli --db {sources_db} show {SEED_ID[:4].upper()}")
     assert out == [f"plain,{SEED_ID}\tUkraine claims Russian forces withdrawing from Kharkiv"]
     assert complete("bash", f"newscli --db {sources_db} show ffff") == []
 

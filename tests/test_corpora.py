@@ -73,3 +73,54 @@ def test_bbc_slice_as_jsonl_gzip_and_csv_gives_the_same_articles(run, tmp_path):
     assert json.loads(payoff["tags"]) == ["business"] and payoff["published"] is None
     [same] = rows(csv_db, "SELECT body, tags FROM articles WHERE id = ?", (payoff["id"],))
     assert same == {"body": payoff["body"], "tags": '["business"]'}
+
+
+N4K = SHARED / "corpora" / "newspaper4k"
+
+
+@needs_shared
+def test_newspaper4k_metadata_files_are_one_article_each(run, db_path):
+    """Twenty one-article JSON files with lists of objects and strings in them (images,
+    movies, keywords): one article each, never one per list item."""
+    files = sorted((N4K / "metadata").glob("*.json"))
+    summary = json.loads(run("import", N4K / "metadata", "--json").stdout)
+    assert (summary["files"], summary["imported"] + summary["duplicates"], summary["failed"]) == (20, 20, 0)
+    titles = {r["title"] for r in rows(db_path, "SELECT title FROM articles")}
+    assert {json.loads(f.read_text())["title"] for f in files} == titles
+    # The language each names is read as a code (not stored yet: see Article.lang).
+    from newscli.importers import read_path
+
+    langs = {next(read_path(str(f))).lang for f in files}
+    assert {"en", "zh", "ja", "ar", "es", "th"} <= langs
+
+
+@needs_shared
+def test_newspaper4k_pages_agree_with_their_metadata(run, db_path):
+    """The saved pages against newspaper4k's own expectations: the day published, and no
+    copyright year taken for a date (the Arabic CNN page names none)."""
+    result = run("import", N4K / "html", "--json")
+    stored = {r["path"].rsplit("/", 1)[1]: r for r in rows(db_path, "SELECT * FROM articles")}
+    agree = disagree = 0
+    for meta_file in sorted((N4K / "metadata").glob("*.json")):
+        page = stored.get(meta_file.stem + ".html")
+        expected = json.loads(meta_file.read_text()).get("publish_date")
+        if page is None or not expected:
+            continue
+        if (page["published"] or "")[:10] == expected[:10]:
+            agree += 1
+        else:
+            disagree += 1
+    assert agree >= 14 and disagree <= 3, (agree, disagree)
+    assert stored["arabic_article.html"]["published"] is None  # "© 2013" only
+    assert json.loads(stored["thai_article.html"]["authors"]) == []  # "Submitted" is no author
+    assert json.loads(result.stdout)["failed"] == 2  # a meta-refresh stub and an RSS sample
+
+
+@needs_shared
+def test_finnish_news_csv_is_read_by_its_own_column_names(run, db_path):
+    summary = json.loads(run("import", SHARED / "corpora" / "fi-news", "--json").stdout)
+    assert (summary["files"], summary["failed"]) == (5, 0)
+    assert summary["imported"] + summary["duplicates"] == 5000
+    assert summary["undated"] == 0
+    [first] = rows(db_path, "SELECT title, body, published FROM articles ORDER BY seq LIMIT 1")
+    assert first["published"].endswith("+00:00") and first["title"] and first["body"]

@@ -33,6 +33,19 @@ from newscli.dates import parse_date, parse_date_line
         ("On 14 May 2022 the army said", None),
         ("14 May 2022 was a Saturday", None),
         ("", None),
+        # Labels, zones by name, numeric dates that can be read one way only (issue 13).
+        ("Published 11 July 2022, 14:05 BST", "2022-07-11T14:05:00+01:00"),
+        ("Updated: July 11, 2022", "2022-07-11"),
+        ("First published on Wed 13 Jul 2022 18.30 BST", "2022-07-13T18:30:00+01:00"),
+        ("Last modified on 3 May 2021 at 09:15 CEST", "2021-05-03T09:15:00+02:00"),
+        ("14 May 2022 10:30 GMT+3", "2022-05-14T10:30:00+03:00"),
+        ("16/05/2021", "2021-05-16"),
+        ("05/16/2021", "2021-05-16"),
+        ("11.07.2022", "2022-07-11"),
+        ("Published: 11.07.2022 14:05", "2022-07-11T14:05:00"),
+        ("05/06/2021", None),  # day and month either way round: a date line, not read
+        ("Published quarterly since 1998", None),
+        ("Updated 50 times", None),
     ],
 )
 def test_parse_date_line(line, expected):
@@ -91,10 +104,64 @@ def test_parse_date_line(line, expected):
         ("", None),
         ([2020, 3, 10], None),
         ("sometime in the spring of '62", None),
+        # Zones written by name are kept as offsets, whatever the form (issue 13).
+        ("Wed, 13 Jul 2022 23:30:00 BST", "2022-07-13T23:30:00+01:00"),
+        ("Tue, 10 Mar 2020 14:02:00 CET", "2020-03-10T14:02:00+01:00"),
+        ("Mon, 06 Nov 2023 15:00:00 AEDT", "2023-11-06T15:00:00+11:00"),
+        ("01.03.2023 10:00 MSK", "2023-03-01T10:00:00+03:00"),
+        ("2023-03-13 07:00 CET", "2023-03-13T07:00:00+01:00"),
+        ("16/05/2021 14:30 CET", "2021-05-16T14:30:00+01:00"),
+        # A clear date followed by other words: its leading part.
+        ("27-MAR-1987 02:17:09.88T C", "1987-03-27T02:17:09"),
+        ("May 14, 2022 10:00 AM EDT Updated", "2022-05-14T10:00:00-04:00"),
+        ("12 May 2022 to 14 May 2022", "2022-05-12"),
+        # Two-digit years are never in the future.
+        ("20 Jul 69", "1969-07-20"),
+        ("1 Jan 60", "1960-01-01"),
+        ("16/05/21", "2021-05-16"),
+        ("Tue, 10 Mar 20 14:02:00 GMT", "2020-03-10T14:02:00+00:00"),
+        # Dots are day first; slashes are read when one number is over 12.
+        ("11.07.2022", "2022-07-11"),
+        ("3.8.2022", "2022-08-03"),
+        ("08/21/2021", "2021-08-21"),
+        ("Tuesday 05/06/2021", None),
     ],
 )
 def test_parse_date(value, expected):
     assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value,order,expected",
+    [
+        ("05/06/2021", "dmy", "2021-06-05"),
+        ("05/06/2021", "mdy", "2021-05-06"),
+        ("05/06/21 14:00", "dmy", "2021-06-05T14:00:00"),
+        ("Tuesday 05/06/2021", "mdy", "2021-05-06"),
+        ("16/05/2021", "mdy", "2021-05-16"),  # an order never overrules what a date proves
+        ("11.07.2022", "mdy", "2022-07-11"),
+    ],
+)
+def test_an_order_reads_numeric_dates_either_way_round(value, order, expected):
+    assert parse_date(value, order) == expected
+
+
+def test_what_a_date_reading_tells():
+    from newscli.dates import read_date
+
+    assert read_date("05/06/2021").ambiguous and read_date("05/06/2021").iso is None
+    assert read_date("16/05/2021").proves == "dmy" and read_date("05/16/2021").proves == "mdy"
+    assert read_date("11.07.2022").proves is None  # dots say nothing about slashes
+    assert read_date("May 14, 2022 10:00 AM EDT Updated").whole is False
+    assert read_date("Mon, 06 Nov 2023 15:00:00 XYZT").whole is False  # a zone we do not know
+    assert read_date("Wed, 13 Jul 2022 23:30:00 BST").whole is True
+
+
+def test_two_digit_years_are_the_latest_not_in_the_future():
+    this_year = date.today().year % 100
+    next_year = (this_year + 1) % 100
+    assert parse_date(f"1 Jan {this_year:02d}")[:4] == str(date.today().year)
+    assert parse_date(f"31 Dec {next_year:02d}")[:2] == str(date.today().year - 99)[:2]
 
 
 def test_parse_date_reads_yaml_dates():
@@ -161,6 +228,9 @@ TODAY = date(2024, 3, 31)
         ("sept. 2020", "2020-09-01", "2020-09-30"),
         ("14/05/2022", "2022-05-14", "2022-05-14"),
         ("05/14/2022", "2022-05-14", "2022-05-14"),
+        ("14.05.2022", "2022-05-14", "2022-05-14"),
+        ("05.06.2022", "2022-06-05", "2022-06-05"),  # dotted: day first
+        ("14/05/22", "2022-05-14", "2022-05-14"),
         ("2022/05/14", "2022-05-14", "2022-05-14"),
         ("14-May-2022", "2022-05-14", "2022-05-14"),
         ("20220514", "2022-05-14", "2022-05-14"),
@@ -247,3 +317,8 @@ def test_month_spans_first_to_last_day(year, month):
 @given(st.text(alphabet="0123456789/-.:+ ,TZdwmyMayDecago", max_size=24), st.booleans())
 def test_date_like_text_is_an_iso_date_or_our_error(text, end):
     test_any_text_is_an_iso_date_or_our_error.hypothesis.inner_test(text, end)
+
+
+def test_property_tests_have_no_deadline_on_a_busy_machine():
+    """The four tests above ran under Hypothesis's default 200 ms deadline per example."""
+    assert settings.default.deadline is None

@@ -179,7 +179,8 @@ def test_a_file_size_limit_stops_the_import_in_one_line_and_keeps_what_was_store
 
 def _newer_schema(db: Path) -> None:
     conn = sqlite3.connect(db)
-    conn.execute("PRAGMA user_version = 99")
+    conn.execute("INSERT INTO _newscli_migrations VALUES ('m099_later', '2030-01-01 00:00:00')")
+    conn.commit()
     conn.close()
 
 
@@ -198,7 +199,7 @@ def _other_app(db: Path) -> None:
 @pytest.mark.parametrize(
     "make,message",
     [
-        (_newer_schema, "made by a newer version of newscli (schema 99, this one knows "),
+        (_newer_schema, "made by a newer version of newscli (it has migration m099_later, "),
         (_not_sqlite, "not a newscli database (file is not a database)"),
         (_other_app, "not a newscli database ("),
     ],

@@ -328,7 +328,7 @@ RECORD_CASES: dict[str, tuple[bytes, dict]] = {
         + b"]" * 100_000
         + b'\n{"title": "After", "body": "Line three."}\n',
         {
-            "error": "malformed JSON: nested too deeply",
+            "error": "record nested deeper than 64 levels",
             "line": 2,
             "Before": {"body": "Line one."},
             "After": {"body": "Line three."},

@@ -370,11 +370,13 @@ def test_whole_format_folders_import_cleanly(run, db_path):
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
     files = [p for d in (JSON, JSONL, CSV, MARKDOWN, HTML, GZIP) for p in d.iterdir()]
-    assert summary["files"] == len(files) == 31
+    assert summary["files"] == len(files) == 36
     assert summary["failed"] == 0
     # Each gzip fixture repeats articles of the other folders.
-    assert (summary["imported"], summary["duplicates"]) == (37, 14)
-    assert rows(db_path, "SELECT count(*) n FROM articles")[0]["n"] == 37
+    assert (summary["imported"], summary["duplicates"]) == (42, 14)
+    assert rows(db_path, "SELECT count(*) n FROM articles")[0]["n"] == 42
+    # One date is day and month either way round, and nothing in its file says which.
+    assert summary["ambiguous_dates"] == 1
 
 
 # Bad records: reported with path and line, the rest of the file imported.
@@ -389,8 +391,7 @@ def test_jsonl_bad_lines_are_reported_and_the_rest_imported(run, db_path):
     assert [(e["line"], e["error"]) for e in summary["errors"]] == [
         (3, "malformed JSON: Expecting ',' delimiter (column 63)"),
         (4, "expected a JSON object, got an array"),
-        (5, "record has neither title nor body (fields: id, views); "
-            "name them with --map title=FIELD --map body=FIELD"),
+        (5, "no title or body field (fields: id, views)"),
     ]  # fmt: skip
     assert f"error: {path}:3: malformed JSON: Expecting ',' delimiter (column 63)" in (
         result.stderr.splitlines()
@@ -417,11 +418,8 @@ def test_csv_without_title_or_body_column_is_one_error(run, db_path):
     result = run("import", BAD_RECORDS / "csv-no-known-columns.csv", "--json")
     assert result.exit_code == 1
     [error] = json.loads(result.stdout)["errors"]
-    assert (error["line"], error["error"]) == (
-        1,
-        "no title or body column among: col_a, col_b, col_c; "
-        "name them with --map title=COLUMN --map body=COLUMN",
-    )
+    # No column holds words: no --map is offered.
+    assert (error["line"], error["error"]) == (1, "no title or body column among: col_a, col_b, col_c")
 
 
 def test_truncated_json_array_keeps_the_records_before_the_cut(run, db_path):
@@ -490,9 +488,9 @@ def test_format_forces_a_reader(run, db_path, tmp_path):
     result = run("import", path, "--format", "tsv")
     assert result.exit_code == 0, result.stderr
     assert articles(db_path)["Tram line extension opens"]["published"] == "2023-05-12"
-    # Unforced, the same file is read as plain text: one article.
+    # Forced to plain text, the same file is one article (unforced, it is sniffed as TSV).
     other = tmp_path / "other.db"
-    run("import", path, db=other)
+    run("import", path, "--format", "text", db=other)
     [title] = articles(other)
     assert title.startswith("headline story date section Tram line")
 
@@ -640,7 +638,7 @@ def test_dry_run_json_with_map_and_problems(run, db_path):
     assert [(p["line"], p["error"][:24]) for p in bad["problems"]] == [
         (3, "malformed JSON: Expectin"),
         (4, "expected a JSON object, "),
-        (5, "record has neither title"),
+        (5, "no title or body field ("),
         (None, "--map title=headline_tex"),
     ]
     assert bad["problems"][-1]["error"] == ("--map title=headline_text: no such field in the records read")
@@ -692,7 +690,16 @@ def test_show_json_gives_tags_and_extra(run, db_path):
         ("noext", b'<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml">', "html"),
         ("noext", b"<!-- a comment -->\nHeadline\n\nBody.", "text"),
         ("noext", b"Plain headline\n\nBody.", "text"),
-        ("dump.dat", b'{"title": "x"}\n', "jsonl"),
+        ("dump.dat", b'{"title": "x"}\n{"title": "y"}\n', "jsonl"),
+        # Tables with a header row of field names, and a row after it.
+        ("export", b"title,date,body\nA,2020-01-01,b\n", "csv"),
+        ("export", b"\xef\xbb\xbfTitel;Datum;Text\nA;1.2.2020;b\n", "csv"),
+        ("export.txt", b"headline\tstory\nA\tb\n", "tsv"),
+        ("noext", b"Date, time and place of the summit\n\nLeaders meet.", "text"),
+        ("noext", b"Storm, floods\n\nBody.", "text"),
+        ("noext", b"title,body\n", "csv"),
+        ("noext", b"col_a,col_b\n1,2\n", "text"),
+        ("minified.dat", b'{"items": [{"title": "x"}]}\n', "json"),
     ],
 )
 def test_detect_format(tmp_path, name, content, expected):
@@ -754,7 +761,8 @@ def test_dry_run_errors_stay_on_one_line(run):
         "  published  ← publish_date",
         "  extra      ← headline_text",
         f"  error: {MAP / 'abc-style-for-map.csv'}:1: no title or body column among: publish_date, "
-        "headline_text; name them with --map title=COLUMN --map body=COLUMN",
+        "headline_text; if headline_text holds the text: --map title=headline_text "
+        "or --map body=headline_text",
     ]
 
 
@@ -780,7 +788,10 @@ def test_json_shapes_that_are_not_articles(run, tmp_path, content, error):
     path.write_bytes(content)
     result = run("import", path, "--json")
     assert result.exit_code == 1
-    assert [e["error"] for e in json.loads(result.stdout)["errors"]] == [error]
+    [problem] = json.loads(result.stdout)["errors"]
+    record = f"record {problem['record']}: " if problem["record"] else ""
+    assert record + problem["error"] == error
+    assert result.stderr.splitlines()[0] == f"error: {path}: {error}"
 
 
 FORMATS = ["text", "markdown", "json", "jsonl", "csv", "tsv", "html"]
@@ -858,7 +869,12 @@ def test_a_records_own_source_wins_over_the_feed_name(run, tmp_path, db_path):
     ]}))  # fmt: skip
     found = imported(run, db_path, path)
     assert (found["Own source"]["source"], found["No source"]["source"]) == ("Wire A", "Aggregator")
-    # --source labels every article of the run, whatever the records say.
-    other = tmp_path / "other.db"
+    # --source names the source of articles that name none (the feed names this one's), and
+    # --source-override the source of all, keeping a record's own in extra.
+    other, third = tmp_path / "other.db", tmp_path / "third.db"
     run("import", path, "--source", "Mine", db=other)
-    assert {a["source"] for a in articles(other).values()} == {"Mine"}
+    assert {a["source"] for a in articles(other).values()} == {"Wire A", "Aggregator"}
+    run("import", path, "--source-override", "Mine", db=third)
+    found = articles(third)
+    assert {a["source"] for a in found.values()} == {"Mine"}
+    assert found["Own source"]["extra"]["original_source"] == "Wire A"

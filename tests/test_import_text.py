@@ -114,6 +114,7 @@ def test_bad_files_are_reported_and_the_rest_imported(run, db_path):
     assert errors["date-line-only.txt"] == {
         "path": str(BAD / "date-line-only.txt"),
         "line": 1,
+        "record": None,
         "error": "no headline or text after the date line",
     }
     assert f"error: {BAD / 'empty.txt'}: empty file" in result.stderr.splitlines()
@@ -179,7 +180,19 @@ def test_article_without_headline_gets_first_sentence():
         ("BY: Anna Smith, Bob Jones", ["Anna Smith", "Bob Jones"]),
         ("By any measure, New Yorker Dick Morris", []),
         ("By early 2005 the net could have two new domain names.", []),
+        ("By Jonathan Landrum, Jr., AP", ["Jonathan Landrum, Jr."]),
+        ("By Ana Lima and Joe Bloggs, Reuters", ["Ana Lima", "Joe Bloggs"]),
     ],
 )
 def test_byline(line, names):
-    assert parse_byline(line) == names
+    byline = parse_byline(line)
+    assert (byline.authors if byline else []) == names
+
+
+def test_a_bylines_agency_is_kept_apart_from_its_authors():
+    article = parse_text_article(
+        "Storm hits the coast\n\nBy Jonathan Landrum, Jr., AP\n\nThe storm came ashore."
+    )
+    assert article.authors == ["Jonathan Landrum, Jr."]
+    assert article.extra == {"agencies": ["AP"]}
+    assert article.body == "The storm came ashore."

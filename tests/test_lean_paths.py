@@ -39,7 +39,8 @@ def test_search_json_loads_nothing_it_does_not_need(fixtures_db):
 def test_help_loads_no_library_module():
     loaded = modules_loaded_by(["--help"])
     assert "click" in loaded
-    assert {m for m in loaded if m.startswith("newscli.")} <= {"newscli.cli", "newscli.render"}
+    assert {m for m in loaded if m.startswith("newscli.")} <= {"newscli.cli", "newscli.render",
+                                                                "newscli.interrupts"}  # fmt: skip
     assert {"sqlite3", "rich", "sqlite_utils", "dateutil"} & loaded == set()
 
 

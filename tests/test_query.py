@@ -185,8 +185,9 @@ def test_forms_of_unquoted_words_are_alternatives():
         'title : ("forces" OR "force") NOT ("withdraw" OR "withdrawal" OR "withdrawing")'
     )
     assert translate_query("NEAR(withdraw forces, 3)", lambda w: forms(w, [])) == (
-        '(NEAR("withdraw" "forces", 3) OR NEAR("withdraw" "force", 3) OR NEAR("withdrawal" "forces", 3) '
-        'OR NEAR("withdrawal" "force", 3) OR NEAR("withdrawing" "forces", 3) OR NEAR("withdrawing" "force", 3))'
+        '(NEAR("withdraw" "forces", 3) OR NEAR("withdraw" "force", 3) '
+        'OR NEAR("withdrawal" "forces", 3) OR NEAR("withdrawal" "force", 3) '
+        'OR NEAR("withdrawing" "forces", 3) OR NEAR("withdrawing" "force", 3))'
     )
     assert translate_query('"withdraw forces"~3', lambda w: forms(w, [])) == 'NEAR("withdraw" "forces", 3)'
 

@@ -11,7 +11,7 @@ SEED_JSON_KEYS = [
 
 
 def test_show_by_prefix_renders_the_article(run, fixtures_db):
-    result = run("show", "28d491")
+    result = run("show", SEED_ID[:6])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == "Ukraine claims Russian forces withdrawing from Kharkiv"
@@ -66,12 +66,12 @@ def test_ambiguous_prefix(run, db_path, fixtures_db):
 
 
 def test_markup_and_escapes_are_shown_literally(run, fixtures_db):
-    ids = run("show", "--json", "71ebdd25").stdout
+    ids = run("show", "--json", "29184ab7").stdout
     article = json.loads(ids)
     # JSON keeps the text byte for byte ...
     assert "\x1b[31mcolour\x1b[0m" in article["title"]
     # ... the terminal gets it without escapes and without markup interpretation.
-    out = run("show", "71ebdd25").stdout
+    out = run("show", "29184ab7").stdout
     assert "\x1b" not in out and "\x07" not in out
     assert out.splitlines()[0] == "Report on [bold]markup[/bold] and colour in titles"
     assert "[link=https://example.com]text[/link]" in out

@@ -17,7 +17,7 @@ INJECTIONS = [
     "%",
     "_",
     "*",
-    "28d491df' --",
+    "79019f60' --",
     "') UNION SELECT * FROM sqlite_master --",
 ]
 

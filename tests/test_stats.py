@@ -124,17 +124,23 @@ def test_tags_and_sources_counted_without_regard_to_case(run, db_path):
                         "... and 2 more (--top 0 for all)"]  # fmt: skip
 
 
-def test_tags_that_are_not_a_list_are_left_out(run, fixtures_db):
+def test_tags_that_are_not_text_are_left_out_and_hand_typed_text_is_a_tag(run, fixtures_db):
     import sqlite3
 
     conn = sqlite3.connect(fixtures_db)
     conn.execute("""UPDATE articles SET tags = '["war", 7, null, ["x"]]' WHERE id = ?""", (SEED_ID,))
-    conn.execute("UPDATE articles SET tags = 'not json' WHERE id = 'eb0c66ae0128eef1'")
-    conn.execute("""UPDATE articles SET tags = '{"a": 1}' WHERE id = 'd5c831d6b72d78b8'""")
+    conn.execute("UPDATE articles SET tags = 'typed by hand' WHERE id = 'e3f13ded8bb0287a'")
+    conn.execute("""UPDATE articles SET tags = '{"a": 1}' WHERE id = '559ab0d1ff065d8d'""")
     conn.commit()
     conn.close()
     stats = stats_json(run)
-    assert (stats["tag_count"], stats["tags"]) == (1, [{"tag": "war", "articles": 1}])
+    # Text that is not JSON is one tag, as --tag and show read it.
+    assert (stats["tag_count"], stats["tags"]) == (
+        2, [{"tag": "typed by hand", "articles": 1}, {"tag": "war", "articles": 1}],
+    )  # fmt: skip
+    # show lists what is there, whatever its JSON type.
+    shown = run("show", SEED_ID).stdout
+    assert "Tags: war, 7, x" in shown
 
 
 def test_stats_respects_terminal_width(run, db_path):

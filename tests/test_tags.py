@@ -44,20 +44,23 @@ def test_search_tag_with_other_filters_and_no_match(run, tagged_db):
     assert [r["title"] for r in json.loads(result.stdout)] == [
         "Kharkiv metro reopens after months as a shelter"
     ]
+    stored = rows(tagged_db, "SELECT count(*) n FROM articles")[0]["n"]
     result = run("search", "the", "--tag", "O'Brien; DROP TABLE articles")
     assert (result.exit_code, result.stderr) == (1, "no matches\n")
-    assert rows(tagged_db, "SELECT count(*) n FROM articles")[0]["n"] == 36
+    assert rows(tagged_db, "SELECT count(*) n FROM articles")[0]["n"] == stored > 30
 
 
 def test_timeline_tag(run, tagged_db):
     result = run("timeline", "--tag", "transport", "--by", "year", "--json")
     assert result.exit_code == 0, result.stderr
     counts = {p["period"]: p["count"] for p in json.loads(result.stdout)}
-    # The ferry strike (2020), the TSV's tram and bus stories and the ferry timetable (2023).
-    assert counts == {"2020": 1, "2021": 0, "2022": 0, "2023": 3}
+    # The ferry strike (2020), the Jekyll post's night ferry (2021), the TSV's tram and bus
+    # stories and the ferry timetable (2023).
+    assert counts == {"2020": 1, "2021": 1, "2022": 0, "2023": 3}
     listed = run("timeline", "--tag", "Transport", "--list", "--json")
     assert [a["title"] for a in json.loads(listed.stdout)] == [
         "Ferry strike ends after pay deal",
+        "Night ferry returns to the island timetable",
         "Tram line extension opens",
         "New bus timetable criticised",
         "Ferry timetable changes for winter",
@@ -67,8 +70,9 @@ def test_timeline_tag(run, tagged_db):
 def test_timeline_query_and_tag(run, tagged_db):
     result = run("timeline", "ferry", "--tag", "transport", "--list", "--format", "ids")
     assert result.stdout.split() == ids_titled(
-        tagged_db, "Ferry strike ends after pay deal", "Ferry timetable changes for winter"
-    )
+        tagged_db, "Ferry strike ends after pay deal", "Night ferry returns to the island timetable",
+        "Ferry timetable changes for winter",
+    )  # fmt: skip
     result = run("timeline", "ferry", "--tag", "weather")
     assert (result.exit_code, result.stderr) == (1, "no matches\n")
 

@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,22 +20,50 @@ from pathlib import Path
 from typing import BinaryIO
 
 from newscli.archive import ArchiveError, bulk_load, insert_batch
+from newscli.errors import NewscliError
 from newscli.importers.csvfile import read_csv, read_tsv
 from newscli.importers.frontmatter import has_front_matter, read_markdown
 from newscli.importers.jsonfile import is_json_lines, read_json
 from newscli.importers.jsonl import read_jsonl
 from newscli.importers.problems import ImportProblem, path_text
-from newscli.importers.records import RecordMapper
+from newscli.importers.records import RecordMapper, settle_dates
 from newscli.importers.streams import UTF8_BOM, peek, ungzip
-from newscli.importers.text import ParseProblem, decode_text, parse_text_article
+from newscli.importers.text import ParseProblem, decode_text
 from newscli.importers.webpage import read_html
 from newscli.models import Article, storable_text
 
-__all__ = ["READERS", "ImportProblem", "ImportSummary", "detect_format", "import_paths", "read_path"]
+__all__ = ["READERS", "ImportOptions", "ImportProblem", "ImportSummary", "detect_format", "import_paths",
+           "read_path"]  # fmt: skip
 
 STDIN = "-"
 BATCH_ARTICLES = 2000
 BATCH_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How an import reads its inputs, given once and passed down unchanged (to the parsing
+    process too): the format forced (`--format`), the field mapping (`--map`), the source
+    for articles that name none (`--source`) or for all (`--source-override`), and the order
+    of day and month in numeric dates (`--dayfirst`: "dmy", `--monthfirst`: "mdy")."""
+
+    fmt: str | None = None
+    overrides: dict[str, str | None] = field(default_factory=dict)
+    source: str | None = None
+    source_override: str | None = None
+    date_order: str | None = None
+
+    def mapper(self) -> RecordMapper:
+        return RecordMapper(self.overrides, date_order=self.date_order)
+
+    def label(self, article: Article) -> None:
+        """Give the article the source these options say."""
+        if self.source_override:
+            if article.source and article.source != self.source_override:
+                article.extra.setdefault("original_source", article.source)
+            article.source = self.source_override
+        elif self.source and not article.source:
+            article.source = self.source
 
 
 @dataclass
@@ -46,6 +74,10 @@ class ImportSummary:
     undated: int = 0
     errors: list[ImportProblem] = field(default_factory=list)
     interrupted: bool = False
+    # Numeric dates whose day and month could be either way round, left unread.
+    ambiguous_dates: int = 0
+    # Duplicates that gave an article stored undated its publication date.
+    dated: int = 0
 
     @property
     def failed(self) -> int:
@@ -59,6 +91,8 @@ class ImportSummary:
             "failed": self.failed,
             "files": self.files,
             "interrupted": self.interrupted,
+            "ambiguous_dates": self.ambiguous_dates,
+            "dated": self.dated,
             "errors": [e.as_dict() for e in self.errors],
         }
 
@@ -66,11 +100,20 @@ class ImportSummary:
         noun = "article" if self.imported == 1 else "articles"
         files = "file" if self.files == 1 else "files"
         parts = [
-            f"{self.duplicates} duplicate{'s' if self.duplicates != 1 else ''}",
+            f"{self.duplicates} duplicate{'s' if self.duplicates != 1 else ''}"
+            + (f" ({self.dated} now dated)" if self.dated else ""),
             f"{self.undated} undated",
             f"{self.failed} failed",
         ]
-        return f"Imported {self.imported} {noun} from {self.files} {files}: " + ", ".join(parts)
+        line = f"Imported {self.imported} {noun} from {self.files} {files}: " + ", ".join(parts)
+        if self.ambiguous_dates:
+            dates = "1 date" if self.ambiguous_dates == 1 else f"{self.ambiguous_dates} dates"
+            were = "was" if self.ambiguous_dates == 1 else "were"
+            line += (
+                f"; {dates} could be day/month or month/day and {were} left unread: "
+                "import again with --dayfirst or --monthfirst"
+            )
+        return line
 
 
 Reader = Callable[..., Iterator["Article | ImportProblem"]]
@@ -90,7 +133,7 @@ def read_text_file(
         yield ImportProblem(path, None, f"too large for one article (over {limit} MB)")
         return
     try:
-        yield parse_text_article(decode_text(data), path)
+        yield (mapper or RecordMapper()).dates.read_text(decode_text(data), path)
     except ParseProblem as e:
         yield ImportProblem(path, e.line, e.reason)
 
@@ -142,7 +185,40 @@ def sniff_format(head: bytes) -> str | None:
     decoded = head.decode("utf-8", errors="replace")
     if has_front_matter(decoded):
         return "markdown"
-    return None
+    return sniff_table(decoded)
+
+
+MAX_COLUMN_NAME = 40
+
+
+def sniff_table(text: str) -> str | None:
+    """ "csv" or "tsv" when text starts like a table with a header row: at least two short
+    column names, one of them a field we know (`title`, `date`, `headline`, ...), and a next
+    row with as many fields. A headline with a comma is followed by a blank line, not a row."""
+    import csv
+
+    from newscli.importers.csvfile import sniff_delimiter
+    from newscli.importers.records import KNOWN_NAMES, normalise_name
+
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    delimiter = sniff_delimiter(first)
+    if delimiter not in first:
+        return None
+    try:
+        reader = csv.reader(text.splitlines()[:50], delimiter=delimiter)
+        header = next(reader)
+        row = next(reader, None)
+    except csv.Error:
+        return None
+    names = [name.strip() for name in header]
+    if len(names) < 2 or any(not n or len(n) > MAX_COLUMN_NAME or len(n.split()) > 3 for n in names):
+        return None
+    if not {normalise_name(n) for n in names} & KNOWN_NAMES:
+        return None
+    if row is not None and len(row) < len(names):
+        return None
+    return "tsv" if delimiter == "\t" else "csv"
 
 
 def _read_head(path: str) -> bytes:
@@ -220,13 +296,21 @@ def resolved_path(path: str) -> str:
     return os.path.join(_resolved_folder(folder or "."), name)
 
 
+# Formats whose articles are not records with named fields: a --map for them is a mistake.
+FIELDLESS_FORMATS = {
+    "text": "--map names fields of JSON, CSV, TSV or front matter records, and this is plain text "
+    "(give --format if it is one of those)",
+    "html": "--map names fields of JSON, CSV, TSV or front matter records, and this is a web page",
+}
+
+
 def read_path(
     path: str,
     fmt: str | None = None,
     overrides: dict[str, str | None] | None = None,
     *,
     mapper: RecordMapper | None = None,
-) -> Iterator[Article | ImportProblem]:
+) -> Generator[Article | ImportProblem, None, None]:
     """Every article (or problem) in one input file; '-' reads standard input.
 
     `fmt` forces a format (else it is detected); `overrides` are the `--map` options.
@@ -247,7 +331,10 @@ def read_path(
                 head, stream = peek(stream, SNIFF_BYTES)
                 fmt = detect_format(path, head)
             mapper.format = fmt
-            for item in READERS[fmt](stream, name, mapper):
+            if mapper.overrides and fmt in FIELDLESS_FORMATS:
+                yield ImportProblem(name, None, FIELDLESS_FORMATS[fmt])
+                return
+            for item in settle_dates(READERS[fmt](stream, name, mapper), mapper.dates):
                 if isinstance(item, Article) and stored_path:
                     item.path = stored_path
                 yield item
@@ -257,7 +344,7 @@ def read_path(
         yield ImportProblem(name, None, e.strerror or str(e))
 
 
-def _row(article: Article, source: str | None, imported_at: str, lang: str | None) -> tuple:
+def _row(article: Article, imported_at: str, lang: str | None) -> tuple:
     return (
         article.id,
         article.title,
@@ -265,7 +352,7 @@ def _row(article: Article, source: str | None, imported_at: str, lang: str | Non
         article.body,
         article.published,
         article.retrieved,
-        source or article.source,
+        article.source,
         article.url,
         json.dumps(article.authors, ensure_ascii=False),
         article.path,
@@ -282,19 +369,15 @@ def _row(article: Article, source: str | None, imported_at: str, lang: str | Non
 # The child sends events in input order, in chunks; a bounded queue keeps memory flat.
 CHUNK_EVENTS = 250
 QUEUE_CHUNKS = 8
-# ("file", path) | ("problem", ImportProblem) | ("row", row, body_length, index fields, forms)
+# ("file", path) | ("problem", ImportProblem) | ("ambiguous", n)
+# | ("row", row, body_length, index fields, forms)
 Event = tuple
 
 
-def _events(
-    paths: Iterable[str],
-    fmt: str | None,
-    source: str | None,
-    imported_at: str,
-    overrides: dict[str, str | None] | None = None,
-) -> Iterator[Event]:
+def _events(paths: Iterable[str], options: ImportOptions, imported_at: str) -> Generator[Event, None, None]:
     """What importing `paths` meets, in order: each file, each problem, each article's row
-    (with what the search index stores of it: see index.prepare)."""
+    (with what the search index stores of it: see index.prepare), and the dates of each
+    file that could be read either way round."""
     from newscli import index
 
     forms_seen = index.FormsSeen()
@@ -303,35 +386,67 @@ def _events(
             yield ("problem", path)
             continue
         yield ("file", path)
-        for item in read_path(path, fmt, overrides):
+        mapper = options.mapper()
+        for item in read_path(path, options.fmt, mapper=mapper):
             if isinstance(item, ImportProblem):
                 yield ("problem", item)
             else:
-                prepared = index.prepare(item.title, item.subtitle, item.body, getattr(item, "lang", None))
-                row = _row(item, source, imported_at, prepared.lang)
+                options.label(item)
+                prepared = index.prepare(item.title, item.subtitle, item.body, item.lang)
+                row = _row(item, imported_at, prepared.lang)
                 yield ("row", row, len(item.body), prepared.fields, forms_seen.new_forms(prepared))
+        if mapper.dates.unsettled:
+            yield ("ambiguous", mapper.dates.unsettled)
 
 
-class ImportWorkerError(RuntimeError):
+class ImportWorkerError(NewscliError, RuntimeError):
     """The parsing process failed in a way no input explains (a bug, or it was killed)."""
 
-    exit_code = 2
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _produce(queue, paths: list[str], fmt, source, imported_at, overrides) -> None:
-    """Body of the parsing process: put chunks of events, then None (or a failure text)."""
+def _exit_with_writer(writer: int) -> None:
+    """Make this (parsing) process end when the writer that forked it ends, however it ends.
+
+    On Linux the kernel sends SIGKILL the moment the writer dies (PR_SET_PDEATHSIG), even
+    while this process is blocked reading a pipe or flushing its queue; elsewhere the checks
+    between records (`_orphaned`) do it.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # a libc without prctl: the checks remain
+            pass
+    if _orphaned(writer):  # it died before the request was made
+        os._exit(1)
+
+
+def _orphaned(writer: int) -> bool:
+    return os.getppid() != writer
+
+
+def _produce(queue, writer: int, paths: list[str], options: ImportOptions, imported_at: str) -> None:
+    """Body of the parsing process: put chunks of events, then None (or a failure text).
+
+    `writer` is the pid of the process that forked this one and reads the queue: when it is
+    gone (killed), nobody will read, so this process stops at once rather than run on.
+    """
     import queue as queues
-    import signal
     import traceback
 
-    # Ctrl-C goes to the whole process group: the writer stops this process itself.
+    # Ctrl-C goes to the whole process group: the writer stops this process itself. (The
+    # writer blocked SIGINT before forking; it stays pending until ignored, then dropped.)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _exit_with_writer(writer)
     # Nothing is printed from here; letting go of the writer's stdout/stderr means whoever
     # reads them sees their end when the writer ends, even if it was killed.
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    writer = os.getppid()
 
     def put(item) -> None:
         while True:
@@ -339,12 +454,14 @@ def _produce(queue, paths: list[str], fmt, source, imported_at, overrides) -> No
                 queue.put(item, timeout=0.5)
                 return
             except queues.Full:
-                if os.getppid() != writer:  # the writer was killed: nobody will read
+                if _orphaned(writer):
                     os._exit(1)
 
     try:
         chunk: list[Event] = []
-        for event in _events(paths, fmt, source, imported_at, overrides):
+        for event in _events(paths, options, imported_at):
+            if _orphaned(writer):  # checked between records, not only when the queue is full
+                os._exit(1)
             chunk.append(event)
             if len(chunk) >= CHUNK_EVENTS:
                 put(chunk)
@@ -358,22 +475,26 @@ def _produce(queue, paths: list[str], fmt, source, imported_at, overrides) -> No
 
 
 def _events_from_child(
-    paths: list[str],
-    fmt: str | None,
-    source: str | None,
-    imported_at: str,
-    overrides: dict[str, str | None] | None = None,
-) -> Iterator[Event]:
+    paths: list[str], options: ImportOptions, imported_at: str
+) -> Generator[Event, None, None]:
     import multiprocessing
     import queue as queues
 
     context = multiprocessing.get_context("fork")
     channel = context.Queue(maxsize=QUEUE_CHUNKS)
     worker = context.Process(
-        target=_produce, args=(channel, paths, fmt, source, imported_at, overrides), daemon=True
+        target=_produce,
+        args=(channel, os.getpid(), paths, options, imported_at),
+        daemon=True,
     )
-    worker.start()
     try:
+        # SIGINT held back while forking: the child starts with it blocked and ignores it
+        # before unblocking, so a Ctrl-C at this moment never reaches its start-up code.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            worker.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         while True:
             try:
                 chunk = channel.get(timeout=0.5)
@@ -430,10 +551,8 @@ def _ctrl_c_after_batch() -> Iterator[None]:
 def import_paths(
     conn,
     paths: Iterable[str],
+    options: ImportOptions | None = None,
     *,
-    source: str | None = None,
-    fmt: str | None = None,
-    overrides: dict[str, str | None] | None = None,
     on_file: Callable[[str], None] | None = None,
     on_problem: Callable[[ImportProblem], None] | None = None,
     parallel: bool | None = None,
@@ -445,6 +564,7 @@ def import_paths(
     `parallel` (default: when the platform can fork and has two cores; never for stdin)
     parses in a child process while this one writes; the result is the same either way.
     """
+    options = options or ImportOptions()
     summary = ImportSummary()
     _resolved_folder.cache_clear()  # folders may have moved since an earlier run
     imported_at = datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -462,7 +582,7 @@ def import_paths(
         if batch:
             with _ctrl_c_after_batch():
                 try:
-                    inserted, undated = insert_batch(conn, batch, batch_fields, batch_forms)
+                    inserted, undated, dated = insert_batch(conn, batch, batch_fields, batch_forms)
                 except ArchiveError as e:
                     # The run cannot go on; say what of it is safely stored.
                     noun = "article" if summary.imported == 1 else "articles"
@@ -472,15 +592,14 @@ def import_paths(
                 summary.imported += inserted
                 summary.duplicates += len(batch) - inserted
                 summary.undated += undated
+                summary.dated += dated
                 batch.clear()
                 batch_fields.clear()
                 batch_forms.clear()
                 batch_bytes = 0
 
     events = (
-        _events_from_child(paths, fmt, source, imported_at, overrides)
-        if parallel
-        else _events(paths, fmt, source, imported_at, overrides)
+        _events_from_child(paths, options, imported_at) if parallel else _events(paths, options, imported_at)
     )
     try:
         with bulk_load(conn):
@@ -497,6 +616,8 @@ def import_paths(
                     summary.files += 1
                     if on_file:
                         on_file(event[1])
+                elif kind == "ambiguous":
+                    summary.ambiguous_dates += event[1]
                 else:
                     summary.errors.append(event[1])
                     if on_problem:

@@ -4,14 +4,27 @@ memory. A problem is reported at the line where its record starts."""
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from newscli.importers.problems import ImportProblem
-from newscli.importers.records import RecordMapper, record_problems
+from newscli.importers.records import OwnExport, RecordMapper, could_be_text, map_hint, record_problems
 from newscli.importers.streams import peek, text_stream
 from newscli.importers.text import ParseProblem
 from newscli.models import Article
+
+
+class _Rows(Protocol):
+    """What read_csv uses of a csv.reader, which _LinearTsv has too."""
+
+    @property
+    def line_num(self) -> int: ...
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+    def __next__(self) -> list[str]: ...
+
 
 DELIMITERS = ",;\t|"
 # The largest field read (an unclosed quote would otherwise swallow the rest of the file).
@@ -23,6 +36,14 @@ def sniff_delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] else ","
+
+
+# What tools that write CSV from data frames or JSON put in a cell that has no value.
+MISSING_VALUES = frozenset({"null", "NULL", "Null", "None", "NaN", "nan"})
+
+
+def _cell(text: str) -> str:
+    return "" if text in MISSING_VALUES else text
 
 
 def _header(row: list[str]) -> list[str]:
@@ -46,7 +67,7 @@ def read_csv(
         first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
         delimiter = sniff_delimiter(first)
     csv.field_size_limit(MAX_FIELD)
-    reader = csv.reader(text, delimiter=delimiter)
+    reader: _Rows = csv.reader(text, delimiter=delimiter)
     try:
         header = _header(next(reader))
     except StopIteration:
@@ -55,6 +76,9 @@ def read_csv(
     except csv.Error as e:
         yield ImportProblem(path, 1, f"unreadable header row: {e}")
         return
+    if delimiter == "\t" and OwnExport.MARKS <= set(header):
+        # newscli's own TSV export: no quoting, tab, line breaks and backslash escaped.
+        reader = _LinearTsv(text, reader.line_num)
     mapping = mapper.mapping_for(tuple(header))
     missing = [
         f"{field}={column}"
@@ -67,12 +91,10 @@ def read_csv(
         )
         return
     if not {"title", "body", "subtitle"} & set(mapping):
-        yield ImportProblem(
-            path,
-            1,
-            f"no title or body column among: {', '.join(header)}; "
-            "name them with --map title=COLUMN --map body=COLUMN",
-        )
+        # Which column could hold the text is told from the first row.
+        first_row: list[str] = next(reader, [])
+        texts = [name for name, cell in zip(header, first_row, strict=False) if could_be_text(cell)]
+        yield ImportProblem(path, 1, f"no title or body column among: {', '.join(header)}{map_hint(texts)}")
         return
     mapper.overrides_found.update(mapper.overrides)
     line = reader.line_num
@@ -101,10 +123,35 @@ def read_csv(
             )
             continue
         try:
-            yield mapper.article(dict(zip(header, row, strict=True)))
+            yield mapper.article({name: _cell(cell) for name, cell in zip(header, row, strict=True)})
         except ParseProblem as e:
             yield ImportProblem(path, start, e.reason)
     yield from record_problems(mapper, path)
+
+
+_TSV_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}
+_TSV_ESCAPE = re.compile(r"\\(.)")
+
+
+class _LinearTsv:
+    """Rows of a TSV file written as `export --format tsv` writes it (fields never quoted;
+    tab, newline, carriage return and backslash written \\t \\n \\r \\\\): a csv.reader's
+    interface, with the escapes undone."""
+
+    def __init__(self, text, line_num: int):
+        self._reader = csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE)
+        self._before = line_num
+
+    @property
+    def line_num(self) -> int:
+        return self._before + self._reader.line_num
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> list[str]:
+        row = next(self._reader)
+        return [_TSV_ESCAPE.sub(lambda m: _TSV_ESCAPES.get(m[1], m[0]), cell) for cell in row]
 
 
 def read_tsv(

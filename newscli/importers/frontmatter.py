@@ -1,28 +1,43 @@
-"""Markdown and text with front matter: a YAML block between `---` lines at the top, or a block
-of `Key: value` lines (`Title:`, `Date:`, `Source:`, `URL:`, `Author:`) and a blank line.
+"""Markdown and text with front matter: a YAML block between `---` lines at the top (Jekyll,
+Hugo, most static sites), a TOML block between `+++` lines (Hugo), or a block of `Key: value`
+lines (`Title:`, `Date:`, `Source:`, `URL:`, `Author:`) and a blank line.
 
 The body is kept as written (it is data); a leading `# Heading` is the title when the front
-matter gives none. Without any front matter the text is read like a plain-text article.
+matter gives none, and a Jekyll file name (`2021-03-04-slug.md`) the date when it gives none.
+Without any front matter the text is read like a plain-text article.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from newscli.importers.problems import ImportProblem
-from newscli.importers.records import FIELD_NAMES, RecordMapper, normalise_name, record_problems
-from newscli.importers.text import ParseProblem, decode_text, parse_text_article
+from newscli.importers.records import (
+    KNOWN_NAMES,
+    MAX_DEPTH,
+    RecordMapper,
+    normalise_name,
+    record_problems,
+    too_deep,
+)
+from newscli.importers.text import ParseProblem, decode_text
 from newscli.models import Article
 
 MAX_FILE = 64 * 1024 * 1024
 _FENCE = re.compile(r"^---[ \t]*$")
+_TOML_FENCE = re.compile(r"^\+\+\+[ \t]*$")
+_TOML_WHERE = re.compile(r"\s*\(at line (?P<line>\d+), column \d+\)\s*$")
+# Jekyll's posts: `_posts/2021-03-04-harbour-festival.md`.
+_JEKYLL_NAME = re.compile(
+    r"^(?P<day>\d{4}-\d{2}-\d{2})-[^/]+\.(?:md|markdown|mdown|mkd)(?:\.gz)?$", re.IGNORECASE
+)
 _FENCE_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 _KEY_VALUE = re.compile(r"^(?P<key>[A-Za-z][\w -]{0,30}?)[ \t]*:[ \t]*(?P<value>.*)$")
 _ATX_HEADING = re.compile(r"^#[ \t]+(?P<text>.+?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT_UNDERLINE = re.compile(r"^=+[ \t]*$")
-_KNOWN_KEYS = {normalise_name(name) for names in FIELD_NAMES.values() for name in names}
 # A one-line block is a header only with one of these keys: "Source: ministers say..." is a
 # headline, "Title: ..." is not.
 _SURE_KEYS = {"title", "date", "published", "url"}
@@ -32,6 +47,8 @@ def has_front_matter(text: str) -> bool:
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and _FENCE.match(lines[0]):
         return any(_FENCE_END.match(line) for line in lines[1:200])
+    if lines and _TOML_FENCE.match(lines[0]):
+        return any(_TOML_FENCE.match(line) for line in lines[1:200])
     return _key_value_block(lines) is not None
 
 
@@ -44,7 +61,7 @@ def _key_value_block(lines: list[str]) -> tuple[dict[str, str], int] | None:
             if not meta:
                 return None
             keys = {normalise_name(k) for k in meta}
-            if not keys & _KNOWN_KEYS or (len(meta) == 1 and not keys & _SURE_KEYS):
+            if not keys & KNOWN_NAMES or (len(meta) == 1 and not keys & _SURE_KEYS):
                 return None
             return meta, number + 1
         if last and line[:1] in " \t":
@@ -79,11 +96,7 @@ def _yaml_block(lines: list[str]) -> tuple[dict[str, Any] | None, int]:
     """The YAML front matter as a dict and the number of lines it takes, or ParseProblem."""
     import yaml
 
-    for end in range(1, len(lines)):
-        if _FENCE_END.match(lines[end]):
-            break
-    else:
-        raise ParseProblem("front matter opened with --- is never closed", 1)
+    end = _closing_line(lines, _FENCE_END, "---")
     try:
         meta = yaml.load("\n".join(lines[1:end]), Loader=_loader())
     except yaml.YAMLError as e:
@@ -91,11 +104,47 @@ def _yaml_block(lines: list[str]) -> tuple[dict[str, Any] | None, int]:
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise ParseProblem(f"bad YAML front matter: {problem}", line) from None
+    except RecursionError:
+        raise _too_deep() from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         return None, 0  # `---` was a thematic break, not front matter
+    if too_deep(meta):
+        raise _too_deep()
     return {str(k): v for k, v in meta.items()}, end + 1
+
+
+def _closing_line(lines: list[str], fence: re.Pattern[str], opened: str) -> int:
+    """The index of the line that closes front matter opened on the first line."""
+    for end in range(1, len(lines)):
+        if fence.match(lines[end]):
+            return end
+    raise ParseProblem(f"front matter opened with {opened} is never closed", 1)
+
+
+def _too_deep() -> ParseProblem:
+    return ParseProblem(f"front matter nested deeper than {MAX_DEPTH} levels", 1)
+
+
+def _toml_block(lines: list[str]) -> tuple[dict[str, Any], int]:
+    """Hugo's TOML front matter (between `+++` lines) as a dict and the lines it takes."""
+    import tomllib
+
+    end = _closing_line(lines, _TOML_FENCE, "+++")
+    try:
+        meta = tomllib.loads("\n".join(lines[1:end]))
+    except tomllib.TOMLDecodeError as e:
+        where = _TOML_WHERE.search(str(e))
+        reason = _TOML_WHERE.sub("", str(e)).strip()
+        raise ParseProblem(
+            f"bad TOML front matter: {reason}", int(where["line"]) + 1 if where else 1
+        ) from None
+    except RecursionError:
+        raise _too_deep() from None
+    if too_deep(meta):
+        raise _too_deep()
+    return meta, end + 1
 
 
 def _heading(lines: list[str]) -> tuple[str | None, list[str]]:
@@ -112,12 +161,31 @@ def _heading(lines: list[str]) -> tuple[str | None, list[str]]:
     return None, lines
 
 
+def _taxonomies(record: dict[str, Any]) -> dict[str, Any]:
+    """Jekyll's and Hugo's `tags` and `categories`, both tags: one list under the first. A
+    string of them without commas is Jekyll's list of words (`categories: transport islands`)."""
+    keys = [k for k in record if k.lower() in ("tags", "categories")]
+    values: list[Any] = []
+    for key in keys:
+        value = record[key]
+        if isinstance(value, str) and not re.search(r"[,;|]", value):
+            value = value.split()
+        values.extend(value if isinstance(value, list) else [value])
+    if keys:
+        for key in keys[1:]:
+            del record[key]
+        record[keys[0]] = values
+    return record
+
+
 def parse_front_matter_article(text: str, mapper: RecordMapper) -> Article:
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     meta: dict[str, Any] | None = None
     taken = 0
     if lines and _FENCE.match(lines[0]):
         meta, taken = _yaml_block(lines)
+    elif lines and _TOML_FENCE.match(lines[0]):
+        meta, taken = _toml_block(lines)
     if meta is None:
         block = _key_value_block(lines)
         if block:
@@ -129,9 +197,9 @@ def parse_front_matter_article(text: str, mapper: RecordMapper) -> Article:
             if not body:
                 raise ParseProblem("a heading and no text")
             return Article(title=heading, body=body)
-        return parse_text_article(text)
+        return mapper.dates.read_text(text)
     heading, rest = _heading(lines[taken:])
-    record = dict(meta)
+    record = _taxonomies(dict(meta)) if "tags" not in mapper.overrides else dict(meta)
     if heading and "title" not in mapper.mapping_for(tuple(record)):
         if "title" in mapper.overrides and mapper.overrides["title"] is None:
             rest = lines[taken:]
@@ -150,8 +218,15 @@ def read_markdown(
         yield ImportProblem(path, None, f"file larger than {MAX_FILE // 2**20} MB")
         return
     try:
-        yield parse_front_matter_article(decode_text(data), mapper)
+        article = parse_front_matter_article(decode_text(data), mapper)
     except ParseProblem as e:
         yield ImportProblem(path, e.line, e.reason)
         return
+    jekyll = _JEKYLL_NAME.match(os.path.basename(path))
+    if jekyll and article.published is None and "published_raw" not in article.extra:
+        # A post that gives no date of its own is dated by its name, as Jekyll dates it.
+        article.published = jekyll["day"]
+        article.extra["published_from"] = "file name"
+        article.identify()
+    yield article
     yield from record_problems(mapper, path)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from newscli.importers.problems import ImportProblem
-from newscli.importers.records import RecordMapper, record_problems
+from newscli.importers.records import MAX_DEPTH, RecordMapper, record_problems, too_deep
 from newscli.importers.streams import UTF8_BOM
 from newscli.importers.text import ParseProblem
 from newscli.models import Article
@@ -34,10 +34,13 @@ def read_jsonl(
             yield ImportProblem(path, number, f"malformed JSON: {e.msg} (column {e.colno})")
             continue
         except RecursionError:
-            yield ImportProblem(path, number, "malformed JSON: nested too deeply")
+            yield ImportProblem(path, number, f"record nested deeper than {MAX_DEPTH} levels")
             continue
         if not isinstance(record, dict):
             yield ImportProblem(path, number, f"expected a JSON object, got {_kind(record)}")
+            continue
+        if too_deep(record):
+            yield ImportProblem(path, number, f"record nested deeper than {MAX_DEPTH} levels")
             continue
         try:
             yield mapper.article(record)

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from newscli.importers import expand_paths, read_path
+from newscli.importers import ImportOptions, expand_paths, read_path
 from newscli.importers.problems import ImportProblem
-from newscli.importers.records import RecordMapper
 from newscli.models import Article
 
 RECORDS = 3
@@ -52,6 +51,7 @@ def record_preview(article: Article) -> dict:
         "authors": article.authors,
         "tags": article.tags,
         "extra": article.extra,
+        "lang": article.lang,
         "body": body,
         "words": article.words,
     }
@@ -62,24 +62,22 @@ MAPPED_FORMATS = {"json", "jsonl", "csv", "tsv", "markdown"}
 
 
 def preview_paths(
-    paths: Iterable[str],
-    *,
-    fmt: str | None = None,
-    overrides: dict[str, str | None] | None = None,
-    records: int = RECORDS,
+    paths: Iterable[str], options: ImportOptions | None = None, *, records: int = RECORDS
 ) -> Iterator[FilePreview]:
+    options = options or ImportOptions()
     for path in expand_paths(paths):
         if isinstance(path, ImportProblem):
             yield FilePreview(path=path.path, problems=[path])
             continue
-        mapper = RecordMapper(overrides)
+        mapper = options.mapper()
         preview = FilePreview(path="<stdin>" if path == "-" else path)
-        items = read_path(path, fmt, mapper=mapper)
+        items = read_path(path, options.fmt, mapper=mapper)
         try:
             for item in items:
                 if isinstance(item, ImportProblem):
                     preview.problems.append(item)
                 else:
+                    options.label(item)
                     preview.records.append(record_preview(item))
                 if len(preview.records) >= records or len(preview.problems) >= PROBLEMS:
                     break

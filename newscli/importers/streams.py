@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import codecs
 import io
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 # Imported for its side effect too: it registers the "newscli-latin1" error handler.
 from newscli.importers.text import decode_text  # noqa: F401
@@ -55,12 +55,14 @@ def ungzip(stream: BinaryIO) -> BinaryIO:
     if head == GZIP_MAGIC:
         import gzip
 
-        return gzip.GzipFile(fileobj=stream, mode="rb")
+        return cast(BinaryIO, gzip.GzipFile(fileobj=stream, mode="rb"))
     return stream
 
 
-def _cp1252_for_bad_utf8(err: UnicodeDecodeError) -> tuple[str, int]:
+def _cp1252_for_bad_utf8(err: UnicodeError) -> tuple[str, int]:
     # Bytes that are not UTF-8 inside mostly-UTF-8 text: read them as Windows-1252.
+    if not isinstance(err, UnicodeDecodeError):  # a decoding handler only
+        raise err
     bad = err.object[err.start : err.end]
     return bad.decode("cp1252", errors="newscli-latin1"), err.end
 

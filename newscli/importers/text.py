@@ -6,12 +6,14 @@ from __future__ import annotations
 import codecs
 import re
 
-from newscli.dates import parse_date_line
+from newscli.dates import DateLine, read_date_line
+from newscli.importers.bylines import Byline, read_byline
 from newscli.models import Article, collapse_whitespace
 
-_BYLINE = re.compile(r"^by:?\s+(?P<names>[^\W\d][^.!?]{1,80})$", re.IGNORECASE)
+# Names may have initials and suffixes with dots (`By Dana A. Ford`, `Landrum, Jr.`); a
+# sentence starting with "By" is told apart by its words (see parse_byline).
+_BYLINE = re.compile(r"^by:?\s+(?P<names>[^\W\d][^!?]{1,80})$", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|de|da|van|von|der|la|le|bin|al|of|the)$")
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 MAX_TITLE = 200
 # A date line further down than this many paragraphs belongs to the body, not the header.
 HEADER_BLOCKS = 6
@@ -47,8 +49,10 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="newscli-latin1")
 
 
-def _latin1_for_undefined(err: UnicodeDecodeError) -> tuple[str, int]:
+def _latin1_for_undefined(err: UnicodeError) -> tuple[str, int]:
     # cp1252 leaves five bytes undefined; read those as Latin-1 rather than fail.
+    if not isinstance(err, UnicodeDecodeError):  # a decoding handler only
+        raise err
     return "".join(chr(b) for b in err.object[err.start : err.end]), err.end
 
 
@@ -86,7 +90,7 @@ def split_paragraphs(text: str) -> list[tuple[int, str]]:
         line = raw if tidy else raw.strip()
         if not line:
             flush()
-        elif len(blocks) < HEADER_BLOCKS + 2 and parse_date_line(line):
+        elif len(blocks) < HEADER_BLOCKS + 2 and read_date_line(line):
             flush()
             blocks.append((number, line))
         else:
@@ -102,68 +106,116 @@ def title_from_body(body: str) -> str:
     return first if len(first) <= MAX_TITLE else first[: MAX_TITLE - 1].rstrip() + "…"
 
 
-def split_authors(names: str) -> list[str]:
-    return [n.strip() for n in _AUTHOR_SPLIT.split(names) if n.strip()]
-
-
-def parse_byline(line: str) -> list[str]:
-    """The names in a 'By Jane Doe and John Roe' line, or [] if the line is not a byline."""
+def parse_byline(line: str) -> Byline | None:
+    """The names in a 'By Jane Doe and John Roe' line (and agencies: 'By Ana Lima, AP'), or
+    None if the line is not a byline."""
     match = _BYLINE.match(line)
     if not match:
-        return []
-    names = split_authors(match["names"])
-    if all(1 <= len(n.split()) <= 5 and all(_NAME_WORD.match(w) for w in n.split()) for n in names):
-        return names
-    return []
+        return None
+    byline = read_byline([match["names"]])
+    names = [part for name in byline.authors for part in name.split(", ")]
+    if names and all(1 <= len(n.split()) <= 5 and all(_NAME_WORD.match(w) for w in n.split()) for n in names):
+        return byline
+    return None
 
 
-def parse_text_article(text: str, path: str | None = None) -> Article:
-    """Turn the text of one article file into an Article, or raise ParseProblem."""
+def _header_dates(blocks: list[tuple[int, str]], order: str | None) -> list[tuple[int, DateLine]]:
+    """The date lines among the first paragraphs, with their index. A numeric date that could
+    be read either way round takes the order another date line of the file proves."""
+    lines = ((i, read_date_line(b, order)) for i, (_, b) in enumerate(blocks[:HEADER_BLOCKS]))
+    found = [(i, line) for i, line in lines if line]
+    proven = {line.proves for _, line in found if line.proves}
+    if order is None and len(proven) == 1 and any(line.ambiguous for _, line in found):
+        return _header_dates(blocks, proven.pop())
+    return found
+
+
+def parse_text_article(text: str, path: str | None = None, *, order: str | None = None) -> Article:
+    """Turn the text of one article file into an Article, or raise ParseProblem.
+
+    `order` (DAY_FIRST or MONTH_FIRST) reads numeric date lines whose day and month could be
+    either way round; without it such a line is kept in `extra` as `published_raw`.
+    """
     blocks = split_paragraphs(text)
     if not blocks:
         raise ParseProblem("empty file")
-    dated = [(i, parse_date_line(b)) for i, (_, b) in enumerate(blocks[:HEADER_BLOCKS])]
-    dated = [(i, d) for i, d in dated if d]
+    dated = _header_dates(blocks, order)
     texts = [b for _, b in blocks]
-    retrieved = published = None
     subtitle: list[str] = []
+    seed_layout = False
+    header = {i: line for i, line in dated}
     if dated and dated[0][0] == 0:
-        # Date line first: with a second date further down the header, the first one is when
-        # the page was captured and the second when the article was published (the seed).
-        if len(dated) > 1 and dated[1][0] >= 2:
-            retrieved, published = dated[0][1], dated[1][1]
-            title_at, body_at = 1, dated[1][0] + 1
-            subtitle = texts[2 : dated[1][0]]
+        # Date lines first, then the headline. With another date further down the header,
+        # the first one is when the page was captured and the later one when the article was
+        # published (the seed), unless their labels say otherwise.
+        title_at = 0
+        while title_at in header:
+            title_at += 1
+        later = [i for i in header if i > title_at]
+        if later:
+            seed_layout = title_at == 1 and header[0].label is None and header[later[0]].label != "updated"
+            body_at = later[0] + 1
+            subtitle = texts[title_at + 1 : later[0]]
         else:
-            published = dated[0][1]
-            title_at, body_at = 1, 2
+            body_at = title_at + 1
     elif dated and dated[0][0] in (1, 2, 3):
         # Headline, maybe a standfirst, then the date line.
-        published = dated[0][1]
         title_at, body_at = 0, dated[0][0] + 1
         subtitle = texts[1 : dated[0][0]]
     else:
         title_at, body_at = 0, 1
+    # More date lines right after the header's ("Published ...", then "Updated ...").
+    while body_at in header:
+        body_at += 1
     if title_at >= len(texts):
         raise ParseProblem("no headline or text after the date line", blocks[-1][0])
+    dates = _read_header_dates([line for i, line in dated if i < body_at], seed_layout)
     title = texts[title_at]
     body_blocks = texts[body_at:]
-    authors: list[str] = []
+    byline = None
     # A "By Jane Doe" line between the header and the body names the authors.
     for holder in (subtitle, body_blocks):
-        if holder and (authors := parse_byline(holder[0])):
+        if holder and (byline := parse_byline(holder[0])):
             holder.pop(0)
             break
     if len(title) > MAX_TITLE or not body_blocks:
         # No separate headline: the whole text is the body, titled by its first sentence.
         body_blocks = [title, *body_blocks]
         title = title_from_body(title)
+    extra: dict[str, str | list[str]] = {
+        key: dates[key] for key in ("modified", "published_raw") if dates.get(key)
+    }
+    if byline and byline.agencies:
+        extra["agencies"] = byline.agencies
     return Article(
         title=title,
         subtitle="\n\n".join(subtitle) or None,
         body="\n\n".join(body_blocks),
-        published=published,
-        retrieved=retrieved,
-        authors=authors,
+        published=dates.get("published"),
+        retrieved=dates.get("retrieved"),
+        authors=byline.authors if byline else [],
         path=path,
+        extra=extra,
     )
+
+
+def _read_header_dates(lines: list[DateLine], seed_layout: bool) -> dict[str, str]:
+    """Which header date is which: a label says it ("Published", "Updated"); without one,
+    the seed's two dates are capture and publication, and a lone date is the publication.
+    An update date is also the publication date when the text gives no other."""
+    dates: dict[str, str] = {}
+    if seed_layout:
+        capture, *lines = lines
+        if capture.iso:
+            dates["retrieved"] = capture.iso
+    for line in lines:
+        field = "modified" if line.label == "updated" else "published"
+        if field in dates or (field == "published" and "published_raw" in dates):
+            continue
+        if line.iso:
+            dates[field] = line.iso
+        elif field == "published":  # day and month either way round: kept, not guessed
+            dates["published_raw"] = line.text
+    if "published" not in dates and "published_raw" not in dates and "modified" in dates:
+        dates["published"] = dates["modified"]
+    return dates
