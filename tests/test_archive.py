@@ -237,6 +237,7 @@ def test_a_migration_that_rebuilds_the_table_keeps_the_index_in_step(run, fixtur
     assert [r[1] for r in conn.execute("PRAGMA table_info(articles)")][-1] == "words"
     assert {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")} == {
         "articles_ai", "articles_ad", "articles_au",
+        "search_pending_ai", "search_pending_ad", "search_pending_au",
     }  # fmt: skip
     conn.execute("UPDATE articles SET title = 'Zanzibar ferry' WHERE id = '79019f60b33598f4'")
     conn.execute("DELETE FROM articles WHERE title LIKE 'Heatwave%'")

@@ -54,8 +54,8 @@ def test_sqlite_used_wrongly_is_a_bug_report_line_not_a_database_error(run, fixt
 
 def test_a_database_error_is_still_one_line(run, fixtures_db):
     conn = sqlite3.connect(fixtures_db)
-    conn.execute("DROP TABLE articles_fts")  # another tool broke the index
+    conn.execute("DROP TABLE search_index")  # another tool broke the index
     conn.close()
     result = run("search", "kharkiv")
     assert result.exit_code == 2
-    assert result.stderr == "error: database error: no such table: articles_fts\n"
+    assert result.stderr == "error: database error: no such table: search_index\n"

@@ -95,14 +95,24 @@ def test_an_archive_made_by_0_1_0_is_migrated_and_its_old_ids_still_resolve(run,
     # The search index is untouched and right; a new import of the same files adds nothing.
     assert rows(path, "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)") == []
     triggers = {r["name"] for r in rows(path, "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    assert triggers == {"articles_ai", "articles_ad", "articles_au"}
+    assert triggers == {"articles_ai", "articles_ad", "articles_au",
+                        "search_pending_ai", "search_pending_ad", "search_pending_au"}  # fmt: skip
+    # The new search index (m004) holds every article, each with its language.
+    assert rows(path, "SELECT count(*) AS n FROM search_index_docsize")[0]["n"] == 26
+    assert rows(path, "SELECT count(*) AS n FROM search_pending")[0]["n"] == 0
+    assert rows(path, "SELECT count(*) AS n FROM articles WHERE lang = 'en'")[0]["n"] >= 20
+    assert [r["id"] for r in json.loads(run("search", '"withdrawing"', "--json", db=path).stdout)] == [
+        shown["id"]
+    ]
     assert json.loads(run("search", "kharkiv", "--json", db=path).stdout)[0]["id"] in {
         r["id"] for r in after.values()
     }  # fmt: skip
     summary = json.loads(run("import", ARTICLES, "--json", db=path).stdout)
     assert (summary["imported"], summary["duplicates"]) == (0, 17)
     migrations = [r["name"] for r in rows(path, "SELECT name FROM _newscli_migrations ORDER BY name")]
-    assert migrations[:3] == ["m001_articles", "m002_tags_extra", "m003_article_ids_from_text_not_date_form"]
+    assert migrations == [
+        "m001_articles", "m002_tags_extra", "m003_article_ids_from_text_not_date_form", "m004_search_index",
+    ]  # fmt: skip
 
 
 def test_old_ids_resolve_for_the_installed_command_too(tmp_path):
