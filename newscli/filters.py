@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
+from typing import Any
 
 from newscli.errors import NewscliError
 
@@ -42,7 +43,7 @@ class Filters:
     def merged(self, other: Filters) -> Filters:
         """Both sets of filters at once: the later `since`, the earlier `until`, and the
         names of both (as if all had been given as options)."""
-        values = {}
+        values: dict[str, Any] = {}
         for f in fields(self):
             mine, theirs = getattr(self, f.name), getattr(other, f.name)
             if f.name == "since":

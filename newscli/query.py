@@ -444,12 +444,19 @@ class _Parser:
 # --- filters from the query ------------------------------------------------------------
 
 
+def _day(bound: str | None) -> str:
+    # date_range gives a bound for every value it is given (or raises FilterError).
+    if bound is None:
+        raise FilterError("no such day")
+    return bound
+
+
 def _query_filters(toks: list[_Tok]) -> Filters:
     values: dict[str, list[str]] = {}
     since: list[str] = []
     until: list[str] = []
     for tok in toks:
-        name, value = tok.field, tok.text.strip()
+        name, value = tok.field or "", tok.text.strip()
         if not value:
             raise QueryError(f"{name}: needs a value, e.g. {name}:{_EXAMPLES[name]}")
         if tok.neg and name in ("date", "since", "until", "after", "before"):
@@ -462,13 +469,13 @@ def _query_filters(toks: list[_Tok]) -> Filters:
                     since.extend([first] if first else [])
                     until.extend([last] if last else [])
                 elif name == "since":
-                    since.append(date_range(value, None)[0])
+                    since.append(_day(date_range(value, None)[0]))
                 elif name == "until":
-                    until.append(date_range(None, value)[1])
+                    until.append(_day(date_range(None, value)[1]))
                 elif name == "after":
-                    since.append(day_after(date_range(None, value)[1]))
+                    since.append(day_after(_day(date_range(None, value)[1])))
                 else:
-                    until.append(day_before(date_range(value, None)[0]))
+                    until.append(day_before(_day(date_range(value, None)[0])))
                 continue
         except FilterError as e:
             raise QueryError(f"{name}:{value}: {e}") from None

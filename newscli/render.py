@@ -180,7 +180,7 @@ class index_progress:
 
     def __init__(self, *, no_color: bool = False):
         self._no_color = no_color
-        self._progress = None
+        self._progress: Any = None
 
     def __call__(self, done: int, total: int) -> None:
         if self._progress is None:

@@ -111,9 +111,9 @@ def compile_request(conn: sqlite3.Connection, request: SearchRequest) -> Compile
     if request.query is None:
         return CompiledQuery(None, filters)
     if request.raw:
-        expression = raw_expression(request.query)
-        check_raw_expression(conn, expression)
-        return CompiledQuery(expression, filters)
+        raw = raw_expression(request.query)
+        check_raw_expression(conn, raw)
+        return CompiledQuery(raw, filters)
     parsed = parse_query(request.query)
     forms = stored_forms(conn, _stemmed_words(parsed.node))
     expression = None if parsed.node is None else render(parsed.node, lambda w: forms.get(w, []))
