@@ -57,8 +57,12 @@ class Filters:
     def describe(self) -> list[str]:
         """The filters in words, one per line, for --explain and chart titles."""
         out = []
-        if self.since or self.until:
-            out.append(f"published {self.since or '…'} to {self.until or '…'}")
+        if self.since and self.until:
+            out.append(f"published {self.since} to {self.until}")
+        elif self.since:
+            out.append(f"published on or after {self.since}")
+        elif self.until:
+            out.append(f"published on or before {self.until}")
         for name, label in (("sources", "source"), ("langs", "language")):
             if getattr(self, name):
                 out.append(f"{label}: " + " or ".join(getattr(self, name)))

@@ -498,7 +498,26 @@ _EXAMPLES = {"source": "bbc", "tag": "politics", "author": '"Mary Smith"', "lang
 # --- notes ----------------------------------------------------------------------------------
 
 
-def _notes(toks: list[_Tok], mixed_or: bool) -> list[str]:
+def reading(node: Node, top: bool = True) -> str:
+    """The query as it was read, with the brackets that say how: `oil OR (gas prices)`."""
+    if isinstance(node, Term):
+        text = f'"{node.text}"' if node.exact else node.text
+        return text + ("*" if node.words.prefix else "")
+    if isinstance(node, Near):
+        return f"NEAR({' '.join(reading(t) for t in node.terms)}, {node.distance})"
+    if isinstance(node, Field):
+        return f"{node.name}:{reading(node.child, top=False)}"
+    if isinstance(node, Or):
+        text = " OR ".join(reading(b, top=False) for b in node.branches)
+    else:
+        parts = [reading(p, top=False) for p in node.pos] + [f"-{reading(n, top=False)}" for n in node.neg]
+        text = " ".join(parts)
+        if len(parts) == 1:
+            return text
+    return text if top else f"({text})"
+
+
+def _notes(toks: list[_Tok], mixed_or: bool, node: Node | None) -> list[str]:
     notes = []
     terms = [t for t in toks if t.kind in ("term", "op", "near", "(", ")")]
     for n, tok in enumerate(terms):
@@ -516,10 +535,8 @@ def _notes(toks: list[_Tok], mixed_or: bool) -> list[str]:
             notes.append("'&&' is not an operator here; words are all required anyway (AND)")
         elif tok.neg and len(lower) == 1 and not tok.prefix:
             notes.append(f"-{tok.text} is read as leaving out articles with the word '{tok.text}'")
-    if mixed_or:
-        notes.append(
-            "OR binds looser than words side by side: 'a OR b c' is read as a OR (b c); use brackets"
-        )
+    if mixed_or and node is not None:
+        notes.append(f"read as {reading(node)} (OR binds looser than words side by side; use brackets)")
     return list(dict.fromkeys(notes))
 
 
@@ -554,7 +571,7 @@ def parse_query(text: str) -> ParsedQuery:
         raise QueryError("nothing to search for in query")
     if node is not None:
         _check_positive(node)
-    return ParsedQuery(text, node, filters, _notes(toks, parser.mixed_or))
+    return ParsedQuery(text, node, filters, _notes(toks, parser.mixed_or, node))
 
 
 def _check_positive(node: Node) -> None:

@@ -64,6 +64,13 @@ def archive_stats(conn: sqlite3.Connection, path: Path, *, top: int = DEFAULT_TO
     }
     if "tags" in _columns(conn, "articles"):
         stats.update(_tag_stats(conn, limit))
+    if "lang" in _columns(conn, "articles"):
+        stats["languages"] = [
+            {"lang": lang, "articles": n}
+            for lang, n in conn.execute(
+                "SELECT lang, count(*) AS n FROM articles GROUP BY lang ORDER BY n DESC, lang IS NULL, lang"
+            )
+        ]
     stats["first_imported"] = first_import
     stats["last_imported"] = last_import
     return stats

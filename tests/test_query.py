@@ -321,7 +321,15 @@ NOTES = [
     ("grep -n kyiv", "-n is read as leaving out articles with the word 'n'"),
     (
         "oil OR gas prices",
-        "OR binds looser than words side by side: 'a OR b c' is read as a OR (b c); use brackets",
+        "read as oil OR (gas prices) (OR binds looser than words side by side; use brackets)",
+    ),
+    (
+        '"oil prices" OR gas* -lng',
+        'read as "oil prices" OR (gas* -lng) (OR binds looser than words side by side; use brackets)',
+    ),
+    (
+        "title:(oil OR gas) OR prices rise",
+        "read as title:(oil OR gas) OR (prices rise) (OR binds looser than words side by side; use brackets)",
     ),
 ]
 

@@ -68,15 +68,16 @@ def test_stats_table_for_people(run, db_path):
     lines = result.stdout.splitlines()
     size = human_size(os.path.getsize(db_path))
     assert lines[0] == f"Database   {db_path.resolve()} ({size})"
-    assert lines[1:6] == [
+    assert lines[1:7] == [
         "Articles   13 (11 dated, 2 undated)",
         "Published  2019-08-15 to 2024-12-09",
         "Words      680",
         "Sources    3",
         "Tags       0",
+        "Languages  en 13",
     ]
-    assert lines[6].startswith("Imported   20")
-    assert lines[7:] == [
+    assert lines[7].startswith("Imported   20")
+    assert lines[8:] == [
         "",
         "Source        Articles",
         "BBC                  6",
