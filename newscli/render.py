@@ -254,9 +254,9 @@ def render_stats(console, stats: dict) -> None:
     if "tags" in stats:
         rows.append(("Tags", f"{stats['tag_count']:,}"))
     if stats.get("languages"):
-        shown = [f"{item['lang'] or 'unknown'} {item['articles']:,}" for item in stats["languages"][:8]]
-        more = len(stats["languages"]) - len(shown)
-        rows.append(("Languages", ", ".join(shown) + (f" and {more} more" if more > 0 else "")))
+        langs = [f"{item['lang'] or 'unknown'} {item['articles']:,}" for item in stats["languages"][:8]]
+        more = len(stats["languages"]) - len(langs)
+        rows.append(("Languages", ", ".join(langs) + (f" and {more} more" if more > 0 else "")))
     if stats["last_imported"]:
         first, last = (stats[k][:16].replace("T", " ") for k in ("first_imported", "last_imported"))
         rows.append(("Imported", first if first == last else f"{first} to {last}"))
