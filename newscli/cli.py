@@ -311,7 +311,7 @@ def import_(ctx: click.Context, paths: tuple[str, ...], source, source_override,
     from newscli.archive import open_archive
     from newscli.importers import import_paths
 
-    db = open_archive(_db_path(ctx), create=True)
+    db = open_archive(_db_path(ctx), create=True, progress=_index_progress(ctx))
 
     from newscli.importers.problems import ProblemReport
     from newscli.render import one_line_message
@@ -390,10 +390,9 @@ def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, pager: bool) -
     \b
     Exit status: 0 shown, 1 unknown or ambiguous id, 2 database error.
     """
-    from newscli.archive import connect_readonly
     from newscli.articles import find_article
 
-    conn = connect_readonly(_db_path(ctx))
+    conn = _read(ctx)
     articles = [find_article(conn, given) for given in ids]
     if as_json:
         from newscli.render import write_json
@@ -430,11 +429,10 @@ def stats(ctx: click.Context, top: int, as_json: bool) -> None:
     \b
     Exit status: 0 done, 2 no database or database error.
     """
-    from newscli.archive import connect_readonly
     from newscli.stats import archive_stats
 
     path = _db_path(ctx)
-    conn = connect_readonly(path)
+    conn = _read(ctx)
     try:
         numbers = archive_stats(conn, path, top=top)
     finally:

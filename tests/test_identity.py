@@ -204,3 +204,47 @@ def test_map_for_an_input_without_fields_is_an_error(run, db_path):
     assert rows(db_path, "SELECT count(*) n FROM articles") == [{"n": 0}]
     # The same text without --map is an article.
     assert run("import", "-", input=b"Storm hits the coast\n\nBody.\n").exit_code == 0
+
+
+def test_the_upgrade_indexes_an_old_archive_with_a_progress_report(tmp_path):
+    from newscli.archive import open_archive
+
+    path = old_archive(tmp_path)
+    seen = []
+    open_archive(path, progress=lambda done, total: seen.append((done, total))).conn.close()
+    assert seen and seen[-1] == (26, 26)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    # Opening it again has nothing left to index.
+    again = []
+    open_archive(path, progress=lambda done, total: again.append((done, total))).conn.close()
+    assert again == []
+
+
+def test_the_upgrade_shows_a_progress_bar_on_a_terminal(tmp_path):
+    """The bar goes to stderr only when stderr is a terminal: run under a pseudo-terminal."""
+    import os
+    import pty
+    import subprocess
+
+    from conftest import newscli_exe
+
+    path = old_archive(tmp_path)
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        [newscli_exe(), "--db", str(path), "stats", "--json"],
+        stdout=subprocess.PIPE, stderr=follower, timeout=120,
+    )  # fmt: skip
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    assert b"Indexing articles for search" in shown
+    assert json.loads(done.stdout)["articles"] == 26
