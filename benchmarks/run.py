@@ -552,6 +552,8 @@ class Bench:
         for kind, spec in self.manifest["queries"].items():
             label = f"{kind}: {spec['query']}"
             sql, params = naive_sql(join, spec)
+            if not newscli_error and (own := newscli_naive_sql(conn, spec)) is not None:
+                sql, params = own  # the same index and expression as newscli's, ranked naively
             try:
                 ref_times, ref_rows = time_calls(
                     lambda sql=sql, params=params: naive.execute(sql, params).fetchall(), runs
@@ -771,22 +773,37 @@ def time_calls(call: Callable[[], list], runs: int) -> tuple[list[float], list]:
     return times, result
 
 
+def newscli_request(spec: dict):
+    """The SearchRequest `newscli search QUERY [--since] [--until]` makes."""
+    from newscli.filters import Filters
+    from newscli.search import SearchRequest
+
+    return SearchRequest(spec["query"], Filters(since=spec["since"], until=spec["until"]), limit=LIMIT)
+
+
 def newscli_call(search_articles, conn, spec: dict) -> tuple[Callable[[], list], str]:
-    """A call of search_articles; dates go as ISO strings, or as dates if those fail."""
+    """A call of search_articles as the command line makes it."""
+    request = newscli_request(spec)
+    return lambda: list(search_articles(conn, request)), ""
 
-    def call_with(since, until):
-        return lambda: list(search_articles(conn, spec["query"], since=since, until=until, limit=LIMIT))
 
-    if not (spec["since"] or spec["until"]):
-        return call_with(None, None), ""
-    as_str = call_with(spec["since"], spec["until"])
-    try:
-        as_str()
-        return as_str, ""
-    except Exception:  # the library may want date objects
-        as_date = call_with(dt.date.fromisoformat(spec["since"]), dt.date.fromisoformat(spec["until"]))
-        as_date()
-        return as_date, " · dates passed as datetime.date"
+def newscli_naive_sql(conn, spec: dict) -> tuple[str, list[str]] | None:
+    """The naive query over the index newscli searches (search_index), with the expression
+    newscli makes of the query: one ORDER BY bm25, which the two-part ranking must equal.
+    None for an archive without that index."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_index'").fetchone():
+        return None
+    from newscli.search import RANK_WEIGHTS, compile_request
+
+    expression = compile_request(conn, newscli_request(spec)).expression
+    where, params = date_filter(spec)
+    weights = ", ".join(str(w) for w in RANK_WEIGHTS)
+    sql = (
+        f"SELECT articles.id, bm25(search_index, {weights}) AS score "
+        "FROM search_index JOIN articles ON articles.seq = search_index.rowid "
+        f"WHERE search_index MATCH ?{where} ORDER BY score, articles.seq LIMIT {LIMIT}"
+    )
+    return sql, [expression, *params]
 
 
 def machine_description(bench: Bench) -> list[str]:

@@ -400,18 +400,23 @@ def _stored_word(written: str) -> str | None:
     return stored[0] if len(stored) == 1 else None
 
 
-def stemmed_words(texts: Iterable[str | None], lang: str | None) -> set[str]:
+def stemmed_words(
+    texts: Iterable[str | None], lang: str | None, indexed: Iterable[str] | None = None
+) -> set[str]:
     """The distinct words of an article that `word_forms` files under stems: as written
     (lower case, accents kept, which Snowball's stemmers read), or for English, where
-    accents do not change a stem, as the index stores them (cheaper)."""
+    accents do not change a stem, as the index stores them (cheaper; `indexed` gives the
+    texts as index_text made them, when the caller has them already)."""
     if lang not in STEMMERS:
         return set()
     found: set[str] = set()
+    if lang == "en":
+        for stored in indexed if indexed is not None else (index_text(t) for t in texts if t):
+            found.update(stored.split())
+        return {w for w in found if w.isalpha() and w.isascii()}
     for text in texts:
         if not text:
             continue
-        if lang == "en":
-            found.update(w for w in index_text(text).split() if w.isalpha() and w.isascii())
         else:
             lowered = text.casefold()
             if not unicodedata.is_normalized("NFC", lowered):

