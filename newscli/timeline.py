@@ -319,8 +319,10 @@ def build_timeline(
         )
     totals: dict[date, int] = {}
     if share:
-        # All articles of the chart's span that pass the filters: the date index, no query.
-        span_filters = Filters(since=first.isoformat(), until=last.isoformat())
+        # All articles of the chart's whole periods that pass the filters: the date index, no query.
+        following = next_period(period_start(last, by), by)
+        end = following - timedelta(days=1) if following else date.max
+        span_filters = Filters(since=period_start(first, by).isoformat(), until=end.isoformat())
         everything = compile_request(conn, SearchRequest(None, request.filters.merged(span_filters)))
         totals = _count(conn, everything, plan).per_period(by)
     main_per_period = main.per_period(by)
