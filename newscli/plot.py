@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from newscli.errors import NewscliError
 
@@ -62,12 +63,9 @@ def write_plot(timeline, path: Path, title: str, details: list[str]) -> None:
             return [(p["shares"][key] or 0.0) for p in periods]
         return [p["counts"][key] if timeline.series else p["count"] for p in periods]
 
-    settings = {
-        "svg.hashsalt": "newscli",
-        "font.size": 10,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }
+    # Any: rc_context types its keys as literals, which a dict built here is not.
+    settings: Any = {"svg.hashsalt": "newscli", "font.size": 10, "axes.spines.top": False,
+                     "axes.spines.right": False}  # fmt: skip
     with matplotlib.rc_context(settings):
         figure = Figure(figsize=(10, 4.8), layout="constrained")
         axes = figure.add_subplot()
