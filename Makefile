@@ -24,6 +24,8 @@ demo: $(BIN)/newscli
 	$(BIN)/newscli --db $(DEMO_DB) show 79019f60
 	$(BIN)/newscli --db $(DEMO_DB) search kharkiv
 	$(BIN)/newscli --db $(DEMO_DB) timeline kharkiv --by month --since 2022 --until 2022
+	@echo "# the picture in README.md (timeline --plot draws with matplotlib, the 'plot' extra)"
+	$(BIN)/newscli --db $(DEMO_DB) timeline kyiv --compare kharkiv --compare mariupol --by month --since 2022 --until 2022 --peaks --plot docs/timeline.svg
 	@echo
 	@echo "newscli is installed in $(VENV): run it as $(BIN)/newscli, or first '. $(BIN)/activate' to"
 	@echo "have newscli on your PATH in this shell (pipx install . puts it there for good). Try next:"

@@ -38,6 +38,7 @@ WORK_DIR = BENCH_DIR / "work"
 RESULTS = BENCH_DIR / "RESULTS.md"
 SECTIONS = ("import", "search", "latency", "commands")
 LIMIT = 20
+COMPARE_WORD = "election"  # the second series of `timeline --compare` (a word of corpus.QUERIES)
 
 # newscli is normally installed in the venv; a checkout that only has the source still works.
 if str(REPO_ROOT) not in sys.path:
@@ -629,6 +630,19 @@ class Bench:
                 "sqlite-utils query GROUP BY year",
                 "< 1 s (at 1M)",
                 lambda v, r: v < 1.0,
+            )
+        )
+        # More series on one chart: each query and the total are one GROUP BY of their own,
+        # measured beside the plain timeline of the same word (the reference).
+        compare = COMPARE_WORD
+        cases.append(
+            (
+                f"timeline {word} --compare {compare} --share",
+                [*self.newscli, "--db", str(db), "timeline", word, "--compare", compare, "--share"],
+                [*self.newscli, "--db", str(db), "timeline", word],
+                f"newscli timeline {word}",
+                "≤ 3×",
+                lambda v, r: v <= 3 * r,
             )
         )
         cases.append(

@@ -695,7 +695,8 @@ def _page_note(offset: int, shown: int, total: int) -> str:
     short_help="Count matching articles per day, week, month or year.",
     sections={"Filters": [*FILTER_NAMES, "raw"],
               "Periods": ["by", "as_list"],
-              "Output": ["output_format", "json_flag"]},
+              "Series": ["compare", "share", "split", "top", "stories"],
+              "Output": ["peaks", "plot", "output_format", "json_flag"]},
 )  # fmt: skip
 @click.argument("query", nargs=-1)
 @filter_options
@@ -711,10 +712,29 @@ def _page_note(offset: int, shown: int, total: int) -> str:
     help="List the matching articles under their periods instead of counting.",
 )
 @click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
+@click.option("--compare", multiple=True, metavar="QUERY",
+              help="Another query counted beside QUERY, same filters (repeat for more).")  # fmt: skip
+@click.option("--share", is_flag=True, help="Also each count as a share of all articles of the period.")
+@click.option("--split", type=click.Choice(["source", "tag", "author", "lang"]),
+              help="One series per source, tag, author or language of QUERY's articles.")  # fmt: skip
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="--split: the N values with most articles, the rest as 'other' (default 6, 0 all).",
+)
+@click.option("--stories", is_flag=True, help="Count stories (copies of one story once), not articles.")
+@click.option(
+    "--peaks", is_flag=True, help="Also the periods that jump above the recent level, with headlines."
+)
+@click.option(
+    "--plot", metavar="FILE", help="Also draw the chart into FILE: .svg, .png or .pdf (needs matplotlib)."
+)
 @output_options(formats=("table", "json", "jsonl", "csv", "tsv", "ids"))
 @click.pass_context
 def timeline(ctx: click.Context, query, since, until, sources, tags, authors, langs, by, as_list, raw,
-             output_format) -> None:  # fmt: skip
+             compare, share, split, top, stories, peaks, plot, output_format) -> None:  # fmt: skip
     """Count the articles matching QUERY (all articles without one) per period.
 
     Same query language and filters as `newscli search`. Every period between the first
@@ -722,16 +742,28 @@ def timeline(ctx: click.Context, query, since, until, sources, tags, authors, la
     nothing was published; articles without a publication date are counted under the chart.
 
     \b
+    More series on one chart: --compare QUERY (repeatable) counts other queries beside
+    QUERY; --split source|tag|author|lang counts QUERY's articles per value of that field
+    (--top N of them, the rest as 'other'); --share adds each count's share of all articles
+    of the period that pass the filters, so that more coverage and a bigger archive are
+    told apart. --peaks lists the periods where a series stands at least 3 spreads above
+    the mean of the 8 periods before it (the spread being their standard deviation, or the
+    square root of their mean if larger; at least 3 articles), with their top 3 headlines.
+
+    \b
     Machine formats give one row per period: period, start, end, count (undated articles
-    are not in them; their number is written on stderr). With --list: period, published,
-    id, title, source, url per article, undated ones last with an empty period.
+    are not in them; their number is written on stderr), and with more series `counts`
+    (and `total`, `shares`) keyed by each series' name; CSV and TSV have one column per
+    series (and `total`, `share:NAME`). With --peaks, --json gives {"periods", "peaks"} and
+    the other formats one row per peak. With --list: period, published, id, title, source,
+    url per article, undated ones last with an empty period.
 
     \b
     Examples:
-      newscli timeline kharkiv
       newscli timeline kharkiv --by week --since 2022-05 --until 2022-06
+      newscli timeline kyiv --compare kiev --share --by year --peaks
+      newscli timeline ukraine --split source --top 4 --plot ukraine.svg
       newscli timeline 'title:kharkiv' --list
-      newscli timeline --by year --json
 
     \b
     Exit status: 0 something matched, 1 nothing matched, 2 error.
@@ -740,6 +772,17 @@ def timeline(ctx: click.Context, query, since, until, sources, tags, authors, la
 
     text = " ".join(query) if query else None
     request = SearchRequest(text, _filters(since, until, sources, tags, authors, langs), raw=raw)
+    charted = [name for name, given in (("--compare", compare), ("--share", share), ("--split", split),
+                                        ("--peaks", peaks), ("--plot", plot)) if given]  # fmt: skip
+    if top is not None and not split:
+        raise CliError("--top N chooses the values of --split: use it with --split")
+    if as_list and charted:
+        raise CliError(f"--list lists articles; {charted[0]} goes with the counts: leave one out")
+    plot_path = None
+    if plot:
+        from newscli.plot import check_plot
+
+        plot_path = check_plot(plot)
     conn = _read(ctx)
     if as_list:
         from newscli.timeline import LIST_COLUMNS, list_articles
@@ -758,25 +801,47 @@ def timeline(ctx: click.Context, query, since, until, sources, tags, authors, la
             write_rows(articles, LIST_COLUMNS, output_format)
         sys.exit(0 if articles else 1)
 
-    from newscli.timeline import PERIOD_COLUMNS, build_timeline
+    from newscli import timeline as timelines
 
     if output_format == "ids":
         raise CliError("--format ids lists articles: use it with --list")
-    chart = build_timeline(conn, request, by=by)
+    chart = timelines.build_timeline(conn, request, by=by, compare=compare, share=share, split=split,
+                                     top=timelines.DEFAULT_TOP if top is None else top,
+                                     stories=stories)  # fmt: skip
+    if peaks and chart.periods:
+        chart.peaks = timelines.find_peaks(conn, chart)
+    title = timelines.chart_title(chart, text)
     if output_format == "table":
-        if chart.total:
-            from newscli.render import timeline_table
+        if chart.matched:
+            from newscli import render
 
-            timeline_table(_console(ctx), chart, text or "All articles")
+            if chart.series:
+                render.timeline_series_table(_console(ctx), chart, title)
+            else:
+                render.timeline_table(_console(ctx), chart, title)
+            if peaks:
+                render.timeline_peaks(_console(ctx), chart.peaks, several=len(chart.series) > 1)
         else:
             click.echo("no matches", err=True)
     else:
-        from newscli.render import undated_note, write_rows
+        from newscli.render import undated_note, write_json, write_rows
 
-        write_rows(chart.periods, PERIOD_COLUMNS, output_format)
+        if peaks and output_format == "json":
+            write_json({"periods": chart.periods, "peaks": chart.peaks})
+        elif peaks:
+            write_rows(chart.peaks, timelines.PEAK_COLUMNS, output_format)
+        elif output_format in ("csv", "tsv"):
+            write_rows(*timelines.machine_rows(chart), output_format)
+        else:
+            write_rows(chart.periods, timelines.json_columns(chart), output_format)
         if chart.undated:
             click.echo(undated_note(chart.undated), err=True)
-    sys.exit(0 if chart.total else 1)
+    if plot_path is not None and chart.periods:
+        from newscli.plot import write_plot
+
+        write_plot(chart, plot_path, title, timelines.chart_details(chart, request, _db_path(ctx)))
+        click.echo(f"wrote {plot_path}", err=True)
+    sys.exit(0 if chart.matched else 1)
 
 
 @cli.command(

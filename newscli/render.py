@@ -486,11 +486,7 @@ _EIGHTHS = " ▏▎▍▌▋▊▉"
 def bar(count: int, largest: int, width: int) -> str:
     """A horizontal bar of `count` against `largest` over `width` cells, to 1/8 of a cell;
     any count above 0 shows at least a sliver."""
-    if count <= 0 or largest <= 0 or width <= 0:
-        return ""
-    eighths = max(1, round(count / largest * width * 8))
-    full, part = divmod(eighths, 8)
-    return "█" * full + (_EIGHTHS[part] if part else "")
+    return bar_fraction(count, largest, width)
 
 
 def timeline_table(console, timeline, title: str) -> None:
@@ -557,5 +553,135 @@ def timeline_list(console, articles: list[dict]) -> None:
                 "  " + ((a["published"] or "")[:10] or "undated"),
                 Text(a["id"][:8], style="dim"),
                 Text(clean(a["title"], one_line=True)),
+            )
+        console.print(table)
+
+
+SERIES_COLOURS = ("cyan", "magenta", "yellow", "green", "blue", "red", "bright_cyan", "bright_magenta")
+# Without colour each series draws with its own character (the first to 1/8 of a cell).
+SERIES_MARKS = ("█", "░", "▒", "#", "=", "+", ":", "~")
+
+
+def _series_bar(index: int, value: float, largest: float, width: int, plain: bool) -> str:
+    if index == 0 or not plain:
+        return bar_fraction(value, largest, width)
+    if value <= 0 or largest <= 0:
+        return ""
+    return SERIES_MARKS[index % len(SERIES_MARKS)] * max(1, round(value / largest * width))
+
+
+def bar_fraction(value: float, largest: float, width: int) -> str:
+    """bar() for any non-negative number (a count or a share)."""
+    if value <= 0 or largest <= 0 or width <= 0:
+        return ""
+    eighths = max(1, round(value / largest * width * 8))
+    full, part = divmod(eighths, 8)
+    return "█" * full + (_EIGHTHS[part] if part else "")
+
+
+def timeline_series_table(console, timeline, title: str) -> None:
+    """A timeline of several series (--compare, --split, --share): a header line, a legend,
+    then per period one count column and one bar per series, all bars on one scale. With
+    share, the columns show each series' percentage of the period's articles (`All`)."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    plain = console.no_color or console.color_system is None
+    keys = timeline.series
+    header = Text()
+    header.append(clean(title, one_line=True), style="bold")
+    if timeline.periods:
+        header.append(f"  ·  {timeline.first} to {timeline.last}  ·  by {timeline.by}")
+        if timeline.share:
+            header.append("  ·  % of all articles")
+    console.print(header)
+    if not timeline.periods:
+        if timeline.undated:
+            console.print(Text(undated_note(timeline.undated), style="dim"))
+        return
+    legend = Text()
+    names = [clean(key, one_line=True) for key in keys]
+    for i, name in enumerate(names):
+        if i:
+            legend.append("   ")
+        mark = SERIES_MARKS[i % len(SERIES_MARKS)] if plain else "█"
+        legend.append(mark, style=SERIES_COLOURS[i % len(SERIES_COLOURS)])
+        legend.append(" " + name)
+    console.print(legend)
+
+    def value(period: dict, key: str) -> float:
+        if timeline.share:
+            return period["shares"][key] or 0.0
+        return period["counts"][key]
+
+    def cell(period: dict, key: str) -> str:
+        if not timeline.share:
+            return str(period["counts"][key])
+        share = period["shares"][key]
+        return "–" if share is None else f"{share * 100:.1f}%"
+
+    largest = max((value(p, k) for p in timeline.periods for k in keys), default=0)
+    period_width = max(len("Period"), *(len(p["period"]) for p in timeline.periods))
+    widths = [
+        max(len(name), *(len(cell(p, key)) for p in timeline.periods))
+        for name, key in zip(names, keys, strict=True)
+    ]
+    total_width = max(len("All"), *(len(str(p["total"])) for p in timeline.periods)) if timeline.share else 0
+    columns = 1 + 2 * len(keys) + (1 if timeline.share else 0)
+    spare = console.width - period_width - sum(widths) - total_width - 3 * (columns - 1)
+    bar_width = spare // len(keys)
+    bars = bar_width >= 3  # else too narrow a terminal for bars: the counts alone
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
+    table.add_column("Period", no_wrap=True, min_width=period_width)
+    for i, (name, width) in enumerate(zip(names, widths, strict=True)):
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        table.add_column(Text(name, style=colour), justify="right", no_wrap=True, min_width=width)
+        if bars:
+            table.add_column("", no_wrap=True, overflow="crop", width=bar_width)
+    if timeline.share:
+        table.add_column("All", justify="right", no_wrap=True, min_width=total_width)
+    for p in timeline.periods:
+        cells: list = [p["period"]]
+        for i, key in enumerate(keys):
+            colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+            cells.append(Text(cell(p, key), style="" if value(p, key) else "dim"))
+            if bars:
+                cells.append(Text(_series_bar(i, value(p, key), largest, bar_width, plain), style=colour))
+        if timeline.share:
+            cells.append(Text(str(p["total"]), style="dim"))
+        table.add_row(*cells)
+    console.print(table)
+    if timeline.undated:
+        console.print(Text(undated_note(timeline.undated), style="dim"))
+
+
+def timeline_peaks(console, peaks: list[dict], several: bool) -> None:
+    """The peaks under a timeline: period, series (when several), count, how far above the
+    recent level, and the best-ranked headlines of that period."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console.print()
+    if not peaks:
+        console.print(Text("No peaks: no period stands well above the ones before it.", style="dim"))
+        return
+    console.print(Text("Peaks", style="bold"))
+    for peak in peaks:
+        line = Text("  ")
+        line.append(peak["period"], style="bold")
+        if several:
+            line.append("  " + clean(peak["series"], one_line=True))
+        line.append(f"  {peak['count']} articles")
+        if "share" in peak and peak["share"] is not None:
+            line.append(f" ({peak['share'] * 100:.1f}%)")
+        line.append(f"  ·  z {peak['z']}", style="dim")
+        console.print(line)
+        table = Table.grid(padding=(0, 2), expand=True)
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+        for headline in peak["headlines"]:
+            table.add_row(
+                Text("    " + headline["id"][:8], style="dim"), Text(clean(headline["title"], one_line=True))
             )
         console.print(table)

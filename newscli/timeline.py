@@ -1,24 +1,41 @@
 """How many matching articles were published per day, ISO week, month or year.
 
 SQLite does the counting: one GROUP BY over the publication day of the matching articles
-(the date index when there is no query), so only one row per day with articles reaches
-Python, which adds the days up into the chosen periods and fills the empty ones with 0.
+(the date index when there is no query) per series, so only one row per day with articles
+reaches Python, which adds the days up into the chosen periods and fills the empty ones
+with 0. A chart can hold more series than the main query: other queries (`compare`), the
+values of one field (`split`), and the share of all articles of each period (`share`, one
+more GROUP BY over the filters alone); `find_peaks` marks the periods where a series jumps
+well above its own recent level.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
 from newscli.errors import NewscliError
-from newscli.search import SearchRequest, compile_request, matching_sql
+from newscli.filters import Filters
+from newscli.search import CompiledQuery, SearchRequest, compile_request, matching_sql
 
 PERIODS = ("day", "week", "month", "year")
 MAX_ROWS = 60  # the most rows an automatically chosen period gives, if it can
 MAX_PERIODS = 20_000  # a chart longer than this is a mistake (e.g. --by day --since 1900)
 PERIOD_COLUMNS = ("period", "start", "end", "count")
 LIST_COLUMNS = ("period", "published", "id", "title", "source", "url")
+PEAK_COLUMNS = ("series", "period", "start", "end", "count", "z", "headlines")
+SPLIT_FIELDS = ("source", "tag", "author", "lang")
+DEFAULT_TOP = 6  # --split: the values with most matching articles, the rest as OTHER
+OTHER = "other"
+ALL_ARTICLES = "all articles"  # the key of the main series when there is no query
+STORIES_NOT_YET = (
+    "--stories counts stories, and copies of one story are not grouped yet: leave it out to count articles"
+)
 
 
 class TimelineError(NewscliError, ValueError):
@@ -32,6 +49,14 @@ class Timeline:
     undated: int = 0  # matching articles without a (usable) publication date
     first: str | None = None  # the first and last publication day among the matches
     last: str | None = None
+    # With compare, split or share: the keys of each row's `counts` (and `shares`), in
+    # order, the main query first (not with split); empty for a chart of one query.
+    series: list[str] = field(default_factory=list)
+    share: bool = False  # rows have `total` (all articles of the period) and `shares`
+    split: str | None = None
+    matched: int = 0  # articles matched by any series, dated or not
+    requests: dict[str, SearchRequest | None] = field(default_factory=dict)  # per series key
+    peaks: list[dict] = field(default_factory=list)  # find_peaks, when asked for
 
     @property
     def dated(self) -> int:
@@ -109,12 +134,139 @@ def _day(text: str | None) -> date | None:
 # --- counting ------------------------------------------------------------------------------
 
 
+@dataclass
+class _Counts:
+    """One series: matching articles per publication day, and those without a date."""
+
+    per_day: dict[date, int] = field(default_factory=dict)
+    undated: int = 0
+
+    def add(self, text: str | None, n: int) -> None:
+        day = _day(text)
+        if day is None:
+            self.undated += n
+        else:
+            self.per_day[day] = self.per_day.get(day, 0) + n
+
+    def per_period(self, by: str) -> dict[date, int]:
+        totals: dict[date, int] = {}
+        for day, n in self.per_day.items():
+            period = period_start(day, by)
+            totals[period] = totals.get(period, 0) + n
+        return totals
+
+
+def _count(conn: sqlite3.Connection, compiled: CompiledQuery, plan: str | None) -> _Counts:
+    """One GROUP BY over the publication day of the matching articles."""
+    from_where, params = matching_sql(conn, compiled, plan)
+    counts = _Counts()
+    sql = f"SELECT substr(a.published, 1, 10) AS day, count(*) {from_where} GROUP BY day"
+    for text, n in conn.execute(sql, params):
+        counts.add(text, n)
+    return counts
+
+
+# The value(s) of each split field as SQL over the articles `a`; tags and authors are lists.
+_SPLIT_VALUE = {"source": "a.source", "lang": "a.lang"}
+_SPLIT_LIST = {"tag": "a.tags", "author": "a.authors"}
+_LIST_VALUE = "CASE t.type WHEN 'text' THEN t.value WHEN 'object' THEN json_extract(t.value, '$.name') END"
+_FOLD = {"source": str.casefold, "tag": str.lower, "author": str.casefold, "lang": str.lower}
+
+
+def _count_split(
+    conn: sqlite3.Connection, compiled: CompiledQuery, plan: str | None, split: str, top: int
+) -> tuple[dict[str, _Counts], list[str]]:
+    """The matching articles per value of `split` and day, in one GROUP BY; values that
+    differ only in case are one (as the filters match them), the `top` with most articles
+    kept (0: all) and the rest summed as OTHER. An article counts under each of its tags or
+    authors, and under `(no tag)` when it has none. Returns the series and the names of the
+    values kept (for the headlines of peaks)."""
+    from newscli.archive import json_list_sql
+    from newscli.stats import _fold
+
+    from_where, params = matching_sql(conn, compiled, plan)
+    if split in _SPLIT_VALUE:
+        sql = (
+            f"SELECT substr(a.published, 1, 10) AS day, {_SPLIT_VALUE[split]} AS value, count(*) "
+            f"{from_where} GROUP BY day, value"
+        )
+    else:
+        matching = (
+            f"(SELECT a.seq AS seq, substr(a.published, 1, 10) AS day, {_SPLIT_LIST[split]} AS list "
+            f"{from_where}) AS m"
+        )
+        values = f"json_each({json_list_sql('m.list')}) AS t"
+        sql = (
+            f"SELECT m.day, {_LIST_VALUE} AS value, count(DISTINCT m.seq) FROM {matching} "
+            f"LEFT JOIN {values} GROUP BY m.day, value"
+        )
+    rows = [(day, value if isinstance(value, str) and value.strip() else None, n)
+            for day, value, n in conn.execute(sql, params)]  # fmt: skip
+    totals: dict[str | None, int] = {}
+    for _, value, n in rows:
+        totals[value] = totals.get(value, 0) + n
+    fold = _FOLD[split]
+    named, _ = _fold([(v, n) for v, n in totals.items() if v is not None], key=fold)
+    kept = [name for name, _ in (named[:top] if top > 0 else named)]
+    other = f"({OTHER})" if OTHER in kept else OTHER
+    names = {fold(name): name for name in kept}
+    series: dict[str, _Counts] = {name: _Counts() for name in kept}
+    none = f"(no {split})"
+    for day, value, n in rows:
+        key = none if value is None else names.get(fold(value), other)
+        if key != other or split in _SPLIT_VALUE:
+            series.setdefault(key, _Counts()).add(day, n)
+    if split in _SPLIT_LIST and len(named) > len(kept):
+        # An article with several tags beyond the top ones is one article of `other`.
+        spellings = sorted({v for _, v, _ in rows if v is not None and fold(v) in names})
+        sql = (
+            f"SELECT m.day, count(*) FROM {matching} WHERE EXISTS (SELECT 1 FROM {values} "
+            f"WHERE trim(coalesce({_LIST_VALUE}, '')) != '' "
+            f"AND {_LIST_VALUE} NOT IN (SELECT value FROM json_each(?))) GROUP BY m.day"
+        )
+        series[other] = _Counts()
+        for day, n in conn.execute(sql, [*params, json.dumps(spellings)]):
+            series[other].add(day, n)
+    ordered = {key: series[key] for key in (*kept, other, none) if key in series}
+    return ordered, kept
+
+
+def _split_request(request: SearchRequest, split: str, value: str, kept: list[str]) -> SearchRequest | None:
+    """The request that finds the articles of one split series (for their headlines)."""
+    if value.startswith("(no "):
+        return None
+    name = {"source": "sources", "tag": "tags", "author": "authors", "lang": "langs"}[split]
+    names: dict[str, Any] = {name: (value,)} if value in kept else {f"exclude_{name}": tuple(kept)}
+    extra = Filters(**names)
+    return replace(request, filters=request.filters.merged(extra))
+
+
+def _span(series: list[tuple[CompiledQuery, _Counts]]) -> tuple[date, date, date, date] | None:
+    """(first, last) day of the chart and of the matches, over every series with matches:
+    the filters' since/until where given, else the first/last matching day."""
+    firsts, lasts, matches = [], [], []
+    for compiled, counts in series:
+        if counts.per_day:
+            first_match, last_match = min(counts.per_day), max(counts.per_day)
+            matches += [first_match, last_match]
+            firsts.append(_day(compiled.filters.since) or first_match)
+            lasts.append(_day(compiled.filters.until) or last_match)
+    if not matches:
+        return None
+    return min(firsts), max(lasts), min(matches), max(matches)
+
+
 def build_timeline(
     conn: sqlite3.Connection,
     request: SearchRequest,
     *,
     by: str | None = None,
     plan: str | None = None,
+    compare: tuple[str, ...] = (),
+    share: bool = False,
+    split: str | None = None,
+    top: int = DEFAULT_TOP,
+    stories: bool = False,
 ) -> Timeline:
     """Counts of the articles matching the request's query (all articles if None) and
     filters per period.
@@ -122,27 +274,42 @@ def build_timeline(
     The chart spans from the filters' `since` (else the first matching day) to `until`
     (else the last), every period in between included, with 0 where nothing was published.
     `by` None picks the period from that span (see choose_period). `plan` forces the search
-    plan (search.matching_sql). Raises QueryError, TimelineError.
+    plan (search.matching_sql).
+
+    `compare`: more queries (same filters), one series each. `split`: one series per value
+    of that field (SPLIT_FIELDS) among the main query's matches. `share`: each row also
+    gets the number of all articles of the period passing the filters (`total`) and each
+    series' fraction of it (`shares`). With any of them, rows get `counts` keyed by each
+    series' name (the query's text, or the field's value). Raises QueryError, TimelineError.
     """
     if by is not None and by not in PERIODS:
         raise ValueError(f"by must be one of {', '.join(PERIODS)}")
-    compiled = compile_request(conn, request)
-    since, until = compiled.filters.since, compiled.filters.until
-    from_where, params = matching_sql(conn, compiled, plan)
-    per_day: dict[date, int] = {}
-    undated = 0
-    sql = f"SELECT substr(a.published, 1, 10) AS day, count(*) {from_where} GROUP BY day"
-    for text, n in conn.execute(sql, params):
-        day = _day(text)
-        if day is None:
-            undated += n
-        else:
-            per_day[day] = per_day.get(day, 0) + n
-    if not per_day:
-        return Timeline(by=by or "month", undated=undated)
-    first_match, last_match = min(per_day), max(per_day)
-    first = _day(since) or first_match
-    last = _day(until) or last_match
+    if split is not None and split not in SPLIT_FIELDS:
+        raise ValueError(f"split must be one of {', '.join(SPLIT_FIELDS)}")
+    if stories:
+        raise TimelineError(STORIES_NOT_YET)
+    if split and compare:
+        raise TimelineError("--split and --compare draw different series: use one of them")
+    main_key = request.query if request.query is not None else ALL_ARTICLES
+    requests: dict[str, SearchRequest | None] = {main_key: request}
+    for query in compare:
+        if query in requests:
+            raise TimelineError(f"--compare {query!r}: that query is on the chart already")
+        requests[query] = replace(request, query=query)
+    compiled = {key: compile_request(conn, r) for key, r in requests.items() if r is not None}
+    counted = {key: _count(conn, c, plan) for key, c in compiled.items()}
+    main = counted[main_key]
+    series = counted if compare or share else {}
+    if split:
+        series, kept = _count_split(conn, compiled[main_key], plan, split, top)
+        requests = {main_key: request}
+        requests.update({key: _split_request(request, split, key, kept) for key in series})
+    matched = max(sum(c.per_day.values()) + c.undated for c in (*counted.values(), *series.values()))
+    span = _span([(compiled[key], counted[key]) for key in compiled])
+    if span is None:
+        return Timeline(by=by or "month", undated=main.undated, series=list(series), share=share,
+                        split=split, matched=matched, requests=requests)  # fmt: skip
+    first, last, first_match, last_match = span
     by = by or choose_period(first, last)
     rows = count_periods(first, last, by)
     if rows > MAX_PERIODS:
@@ -151,29 +318,146 @@ def build_timeline(
             "choose a longer period (--by) or a shorter span (--since/--until)"
         )
     totals: dict[date, int] = {}
-    for day, n in per_day.items():
-        period = period_start(day, by)
-        totals[period] = totals.get(period, 0) + n
+    if share:
+        # All articles of the chart's whole periods that pass the filters: the date index, no query.
+        following = next_period(period_start(last, by), by)
+        end = following - timedelta(days=1) if following else date.max
+        span_filters = Filters(since=period_start(first, by).isoformat(), until=end.isoformat())
+        everything = compile_request(conn, SearchRequest(None, request.filters.merged(span_filters)))
+        totals = _count(conn, everything, plan).per_period(by)
+    main_per_period = main.per_period(by)
+    per_period = {key: counts.per_period(by) for key, counts in series.items()}
     periods = []
     start: date | None = period_start(first, by)
     while start is not None and start <= last:
         following = next_period(start, by)
-        periods.append(
-            {
-                "period": period_label(start, by),
-                "start": start.isoformat(),
-                "end": (following - timedelta(days=1) if following else date.max).isoformat(),
-                "count": totals.get(start, 0),
-            }
-        )
+        row: dict = {
+            "period": period_label(start, by),
+            "start": start.isoformat(),
+            "end": (following - timedelta(days=1) if following else date.max).isoformat(),
+            "count": main_per_period.get(start, 0),
+        }
+        if series:
+            row["counts"] = {key: counts.get(start, 0) for key, counts in per_period.items()}
+        if share:
+            total = totals.get(start, 0)
+            row["total"] = total
+            row["shares"] = {key: (n / total if total else None) for key, n in row["counts"].items()}
+        periods.append(row)
         start = following
     return Timeline(
         by=by,
         periods=periods,
-        undated=undated,
+        undated=main.undated,
         first=first_match.isoformat(),
         last=last_match.isoformat(),
+        series=list(series),
+        share=share,
+        split=split,
+        matched=matched,
+        requests=requests,
     )
+
+
+def machine_rows(timeline: Timeline) -> tuple[list[dict], tuple[str, ...]]:
+    """The rows and columns for CSV and TSV: one column per series (named by it), then
+    `total` and one `share:NAME` column per series with share."""
+    if not timeline.series:
+        return timeline.periods, PERIOD_COLUMNS
+    columns = [*PERIOD_COLUMNS, *timeline.series]
+    if timeline.share:
+        columns += ["total", *(f"share:{key}" for key in timeline.series)]
+    rows = []
+    for period in timeline.periods:
+        row = {c: period[c] for c in PERIOD_COLUMNS}
+        row.update(period["counts"])
+        if timeline.share:
+            row["total"] = period["total"]
+            row.update({f"share:{key}": value for key, value in period["shares"].items()})
+        rows.append(row)
+    return rows, tuple(columns)
+
+
+def json_columns(timeline: Timeline) -> tuple[str, ...]:
+    """The keys of each row in JSON and JSON Lines."""
+    columns: tuple[str, ...] = PERIOD_COLUMNS
+    if timeline.series:
+        columns += ("counts",)
+    if timeline.share:
+        columns += ("total", "shares")
+    return columns
+
+
+def chart_title(timeline: Timeline, query: str | None) -> str:
+    """What the chart counts, in a few words: `kyiv vs kiev`, `ukraine by source`."""
+    main = query if query is not None else "All articles"
+    if timeline.split:
+        return f"{main} by {timeline.split}"
+    if len(timeline.series) > 1:
+        return " vs ".join(timeline.series)
+    return main
+
+
+def chart_details(timeline: Timeline, request: SearchRequest, archive) -> list[str]:
+    """The line under a plot's title: the filters, the period, the archive."""
+    details = list(request.filters.describe())
+    details.append(f"per {timeline.by}" + (", share of all articles" if timeline.share else ""))
+    details.append(f"archive: {Path(archive).name}")
+    return details
+
+
+# --- peaks ----------------------------------------------------------------------------------
+
+PEAK_WINDOW = 8  # the periods before that make a series' recent level
+PEAK_HISTORY = 3  # no peak before this many periods of history
+PEAK_Z = 3.0  # how far above the recent level, in its spread, a peak is
+PEAK_MIN_COUNT = 3  # a peak has at least this many articles
+HEADLINES = 3
+
+
+def peak_scores(counts: list[int]) -> list[float | None]:
+    """For each period, how far its count stands above the PEAK_WINDOW periods before it:
+    (count - mean) / spread, the spread being their standard deviation, or the square root
+    of their mean if larger (counts of independent events vary that much by chance) and at
+    least 1. None for the first PEAK_HISTORY periods, which have too little history."""
+    scores: list[float | None] = []
+    for i, count in enumerate(counts):
+        history = counts[max(0, i - PEAK_WINDOW) : i]
+        if len(history) < PEAK_HISTORY:
+            scores.append(None)
+            continue
+        mean = sum(history) / len(history)
+        deviation = math.sqrt(sum((n - mean) ** 2 for n in history) / len(history))
+        scores.append((count - mean) / max(deviation, math.sqrt(mean), 1.0))
+    return scores
+
+
+def find_peaks(conn: sqlite3.Connection, timeline: Timeline) -> list[dict]:
+    """The periods where a series jumps well above its own recent level (peak_scores at
+    least PEAK_Z, and at least PEAK_MIN_COUNT articles), in date order, each with the
+    HEADLINES best-ranked headlines of that series in that period."""
+    from newscli.search import iter_search_articles
+
+    keys = timeline.series or [next(iter(timeline.requests))]
+    peaks = []
+    for key in keys:
+        counts = [p["counts"][key] if timeline.series else p["count"] for p in timeline.periods]
+        for period, n, z in zip(timeline.periods, counts, peak_scores(counts), strict=True):
+            if z is None or z < PEAK_Z or n < PEAK_MIN_COUNT:
+                continue
+            headlines: list[dict] = []
+            request = timeline.requests.get(key)
+            if request is not None:
+                within = Filters(since=period["start"], until=period["end"])
+                found = replace(request, filters=request.filters.merged(within), limit=HEADLINES, offset=0)
+                headlines = [{"id": a["id"], "title": a["title"]} for a in iter_search_articles(conn, found)]
+            peak = {"series": key, "period": period["period"], "start": period["start"],
+                    "end": period["end"], "count": n, "z": round(z, 1), "headlines": headlines}  # fmt: skip
+            if timeline.share:
+                peak["share"] = period["shares"][key]
+            peaks.append(peak)
+    peaks.sort(key=lambda peak: (peak["start"], keys.index(peak["series"])))
+    return peaks
 
 
 def list_articles(
