@@ -15,7 +15,7 @@ from conftest import req
 
 from newscli import search
 from newscli.archive import connect_readonly, insert_batch, open_archive
-from newscli.search import compile_request, search_articles
+from newscli.search import compile_request, count_matches, search_articles
 from newscli.timeline import build_timeline
 
 WORDS = ["said", "government", "minister", "election", "elected", "electronic", "interest",
@@ -165,3 +165,44 @@ def test_timeline_counts_equal_the_plain_join(generated_db, query, since, until)
     if query == "said":
         assert undated > 0 and sum(per_year.values()) > 1000
     conn.close()
+
+
+def test_any_limit_binds_a_fixed_number_of_variables(generated_db, monkeypatch):
+    """Ranked in two parts or not, a page of any length binds a few SQL variables, not some
+    per result: with SQLite's variable limit lowered to 8, `--limit 0` still returns all."""
+    conn = connect_readonly(generated_db)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 8)
+    everything = count_matches(conn, req("said"))
+    assert everything > 100
+    single, split = _both(conn, monkeypatch, "said", limit=everything)
+    assert len(single) == len(split) == everything
+    assert len(search_articles(conn, req("said", limit=0))) == everything
+    assert [r["id"] for r in split] == [r["id"] for r in single]
+    by_date = search_articles(conn, req("said", sort="newest", limit=0))
+    assert len(by_date) == everything
+    conn.close()
+
+
+def test_the_second_ranking_connection_opens_a_read_only_archive_as_the_first(
+    generated_db, tmp_path, monkeypatch
+):
+    """An archive that can only be read `immutable=1` (no -shm can be made beside it):
+    the two-part ranking's second connection opens it the same way."""
+    from read_only_paths import read_only
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    copy = folder / "news.db"
+    source = sqlite3.connect(generated_db)
+    source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    source.execute(f"VACUUM INTO '{copy}'")
+    source.close()
+    writable = connect_readonly(copy)
+    expected = search_articles(writable, req("government", limit=10))
+    writable.close()
+    with read_only(folder):
+        conn = connect_readonly(copy)
+        assert "immutable=1" in conn.how[0][0] or "mode=ro" in conn.how[0][0]
+        single, split = _both(conn, monkeypatch, "government", limit=10)
+        assert split == single == expected
+        conn.close()
