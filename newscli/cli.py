@@ -826,3 +826,101 @@ def export(
         sys.stdout.flush()
     finally:
         conn.close()
+
+
+# --- reading tools: kwic, similar, terms, count (their work is in their own modules) -------
+
+READING_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+
+
+def _compiled(ctx: click.Context, request):
+    """The archive opened for reading and the request's query read (notes on stderr)."""
+    from newscli.search import compile_request
+
+    conn = _read(ctx)
+    compiled = compile_request(conn, request)
+    _notes(compiled)
+    return conn, compiled
+
+
+@cli.command(
+    cls=QueryCommand,
+    short_help="Concordance: each occurrence of the query's words in its context.",
+    sections={"Filters": FILTER_NAMES,
+              "Lines": ["sort", "width", "limit"],
+              "Output": ["output_format", "json_flag"]},
+)  # fmt: skip
+@click.argument("query", nargs=-1, required=True)
+@filter_options
+@click.option(
+    "--sort",
+    type=click.Choice(["newest", "oldest", "rank"]),
+    default="newest",
+    show_default=True,
+    help="Articles newest first, oldest first, or best match first.",
+)
+@click.option(
+    "--width",
+    type=click.IntRange(min=0, max=1000),
+    default=40,
+    show_default=True,
+    metavar="N",
+    help="Characters of context on each side of the match.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    metavar="N",
+    help="At most N lines (0: all).",
+)
+@output_options(formats=READING_FORMATS)
+@click.pass_context
+def kwic(ctx: click.Context, query, since, until, sources, tags, authors, langs, sort, width, limit,
+         output_format) -> None:  # fmt: skip
+    """Concordance (key word in context): one line per occurrence of QUERY's words in the
+    matching articles, the match in a column of its own between its left and right context.
+
+    Words match as in `newscli search`: an unquoted word with its inflections, a "quoted"
+    word exactly, a prefix* by its start, a "quoted phrase" as a whole, in any script.
+    Lines follow the articles (newest first unless --sort says otherwise), and within an
+    article its title, subtitle and body in reading order.
+
+    \b
+    Machine formats give one row per line: id, published, title, left, match, right
+    (left + match + right is the text as it reads, white space made single spaces).
+
+    \b
+    Examples:
+      newscli kwic kharkiv
+      newscli kwic '"russian forces"' --width 30 --since 2022
+      newscli kwic 'withdr*' --sort rank --limit 0 --format csv > withdraw.csv
+
+    \b
+    Exit status: 0 lines found, 1 nothing matched, 2 error (bad query, date, database).
+    """
+    from newscli.kwic import KWIC_COLUMNS, concordance
+    from newscli.search import SearchRequest
+
+    request = SearchRequest(" ".join(query), _filters(since, until, sources, tags, authors, langs), sort=sort)
+    conn, compiled = _compiled(ctx, request)
+    found = concordance(conn, request, compiled, width=width, limit=limit)
+    if output_format != "table":
+        from newscli.render import write_rows
+
+        write_rows(found.lines, KWIC_COLUMNS, output_format)
+    elif found.lines:
+        from newscli.render import kwic_table
+
+        kwic_table(_console(ctx), found.lines, width)
+        sys.stdout.flush()
+    if output_format == "table" or not found.lines:
+        lines = "line" if len(found.lines) == 1 else "lines"
+        note = f"{len(found.lines)} {lines} from {found.articles} " + (
+            "article" if found.articles == 1 else "articles"
+        )
+        if found.more:
+            note += f"; more with --limit {limit * 2} or --limit 0"
+        click.echo("no matches" if not found.lines else note, err=True)
+    sys.exit(0 if found.lines else 1)

@@ -283,6 +283,17 @@ def iter_search_articles(
         yield from _results(conn, ranked, compiled)
 
 
+def ranked_matches(
+    conn: sqlite3.Connection, request: SearchRequest, compiled: CompiledQuery
+) -> Iterable[tuple[int, float | None]]:
+    """Every match of the request (its limit and offset ignored) as (seq, bm25 or None), in
+    the request's order, as SQLite gives them: for commands that read the matching articles
+    until they have enough (kwic). Call it inside `one_snapshot`."""
+    from dataclasses import replace
+
+    return _ranked_page(conn, replace(request, limit=None, offset=0), compiled)
+
+
 def _page_bounds(request: SearchRequest) -> tuple[int, int]:
     page = -1 if not request.limit else min(int(request.limit), SQLITE_MAX_INT)
     offset = min(max(0, int(request.offset)), SQLITE_MAX_INT)
