@@ -411,15 +411,15 @@ def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, pager: bool) -
     type=click.IntRange(min=0),
     default=10,
     show_default=True,
-    help="How many sources and tags to list, most articles first; 0 for all.",
+    help="How many sources, tags and authors to list, most articles first; 0 for all.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as one JSON object.")
 @click.pass_context
 def stats(ctx: click.Context, top: int, as_json: bool) -> None:
-    """What the archive holds: articles, dates, sources, tags, and the file itself.
+    """What the archive holds: articles, dates, sources, tags, authors, and the file itself.
 
     Counts articles (dated and undated), the span of publication dates, words, the
-    sources and tags with most articles, and the database's path and size on disk.
+    sources, tags and authors with most articles, and the database's path and size on disk.
 
     \b
     Examples:
@@ -924,3 +924,80 @@ def kwic(ctx: click.Context, query, since, until, sources, tags, authors, langs,
             note += f"; more with --limit {limit * 2} or --limit 0"
         click.echo("no matches" if not found.lines else note, err=True)
     sys.exit(0 if found.lines else 1)
+
+
+@cli.command(
+    cls=QueryCommand,
+    short_help="How many articles match each query: for lists of names or topics.",
+    sections={"Queries": ["queries_file"], "Filters": FILTER_NAMES,
+              "Output": ["output_format", "json_flag"]},
+)  # fmt: skip
+@click.argument("query", nargs=-1)
+@click.option(
+    "--queries",
+    "queries_file",
+    type=click.File("r", encoding="utf-8", errors="replace"),
+    metavar="FILE",
+    help="Read queries from FILE (- for stdin): one a line; blank lines and # comments skipped.",
+)
+@filter_options
+@output_options(formats=READING_FORMATS)
+@click.pass_context
+def count(ctx: click.Context, query, queries_file, since, until, sources, tags, authors, langs,
+          output_format) -> None:  # fmt: skip
+    """Count the articles matching each QUERY (each argument is one query), or each line of
+    --queries FILE, with the first and last publication date of the matches.
+
+    Queries use the language of `newscli search`; the filters apply to every one. A query
+    that cannot be read is reported on stderr (with its line number) and the others are
+    still counted.
+
+    \b
+    Machine formats give one row per query: query, count, first, last.
+
+    \b
+    Examples:
+      newscli count kharkiv kyiv '"russian forces"'
+      newscli count --queries names.txt --since 2022 --format csv > counts.csv
+      newscli count 'author:"mary smith"' 'tag:oil' --json
+
+    \b
+    Exit status: 0 some query matched, 1 none matched, 2 a query or option was bad (the
+    other queries are still counted and shown).
+    """
+    from newscli.counts import COUNT_COLUMNS, QueryLine, count_queries, read_queries
+    from newscli.render import one_line_message
+
+    if not query and queries_file is None:
+        raise click.UsageError("give one or more queries, or --queries FILE")
+    filters = _filters(since, until, sources, tags, authors, langs)
+    queries = [QueryLine(text) for text in query]
+    name = getattr(queries_file, "name", "<stdin>")
+    conn = _read(ctx)
+    state = {"errors": 0, "matched": 0}
+
+    def counted_rows():
+        import itertools
+
+        given = itertools.chain(queries, read_queries(queries_file) if queries_file else ())
+        for counted in count_queries(conn, given, filters):
+            if counted.error is not None:
+                where = f"{name}:{counted.query.line}: " if counted.query.line else ""
+                sys.stdout.flush()  # the rows before it come first
+                click.echo(f"error: {one_line_message(where + counted.error)}", err=True)
+                state["errors"] += 1
+                continue
+            state["matched"] += counted.count > 0
+            yield counted.row()
+
+    if output_format == "table":
+        found = list(counted_rows())
+        if found:
+            from newscli.render import count_table
+
+            count_table(_console(ctx), found)
+    else:
+        from newscli.render import write_rows
+
+        write_rows(counted_rows(), COUNT_COLUMNS, output_format)
+    sys.exit(2 if state["errors"] else 0 if state["matched"] else 1)

@@ -253,6 +253,8 @@ def render_stats(console, stats: dict) -> None:
     rows.append(("Sources", f"{stats['source_count']:,}"))
     if "tags" in stats:
         rows.append(("Tags", f"{stats['tag_count']:,}"))
+    if "authors" in stats:
+        rows.append(("Authors", f"{stats['author_count']:,}"))
     if stats["last_imported"]:
         first, last = (stats[k][:16].replace("T", " ") for k in ("first_imported", "last_imported"))
         rows.append(("Imported", first if first == last else f"{first} to {last}"))
@@ -263,6 +265,8 @@ def render_stats(console, stats: dict) -> None:
     tables = [("source", "Source", stats["sources"], stats["source_count"])]
     if stats.get("tags"):
         tables.append(("tag", "Tag", stats["tags"], stats["tag_count"]))
+    if stats.get("authors"):
+        tables.append(("author", "Author", stats["authors"], stats["author_count"]))
     for key, heading, items, total in tables:
         if not items:
             continue
@@ -595,4 +599,24 @@ def kwic_table(console, lines: list[dict], width: int) -> None:
         right = _fit_cells(clean(line["right"], one_line=True), side, keep_end=False)
         cells = [] if compact else [(line["published"] or "undated")[:10], line["id"][:8]]
         table.add_row(*cells, Text(left), Text(match, style=MATCH_STYLE), Text(right))
+    console.print(table)
+
+
+def count_table(console, rows: list[dict]) -> None:
+    """`newscli count`: each query with its number of articles and first and last date."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, padding=(0, 2), pad_edge=False, show_edge=False, header_style="bold")
+    table.add_column("Query", overflow="fold")
+    table.add_column("Articles", justify="right")
+    table.add_column("First", no_wrap=True)
+    table.add_column("Last", no_wrap=True)
+    for row in rows:
+        table.add_row(
+            Text(clean(row["query"], one_line=True)),
+            f"{row['count']:,}",
+            (row["first"] or "")[:10],
+            (row["last"] or "")[:10],
+        )
     console.print(table)
