@@ -1001,3 +1001,74 @@ def count(ctx: click.Context, query, queries_file, since, until, sources, tags, 
 
         write_rows(counted_rows(), COUNT_COLUMNS, output_format)
     sys.exit(2 if state["errors"] else 0 if state["matched"] else 1)
+
+
+@cli.command(
+    short_help="The articles most like one article.",
+    sections={"Filters": FILTER_NAMES, "Results": ["limit", "n_terms"],
+              "Output": ["output_format", "json_flag"]},
+)  # fmt: skip
+@click.argument("article_id", metavar="ID", shell_complete=complete_ids)
+@filter_options
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=10, show_default=True, metavar="N",
+    help="At most N articles (0: all that share a term).",
+)  # fmt: skip
+@click.option(
+    "--terms", "n_terms", type=click.IntRange(min=1, max=200), default=25, show_default=True, metavar="N",
+    help="Search with the article's N most distinctive words.",
+)  # fmt: skip
+@output_options()
+@click.pass_context
+def similar(ctx: click.Context, article_id, since, until, sources, tags, authors, langs, limit, n_terms,
+            output_format) -> None:  # fmt: skip
+    """The articles most like article ID (an id or unique id prefix), best first.
+
+    The article's most distinctive words (tf-idf against the archive: frequent in it, rare
+    elsewhere; stopwords of its language left out) are searched for, any of them, and the
+    articles are ranked by BM25 as `newscli search` ranks them. The article itself and its
+    copies (the same text re-sent under another headline or date) are left out. The words
+    used are listed on stderr.
+
+    \b
+    Machine formats give the rows of `newscli search --json`: id, title, published, source,
+    url, snippet (the words found marked **so**) and score (higher is closer).
+
+    \b
+    Examples:
+      newscli similar 79019f60
+      newscli similar 79019f60 --since 2022-05 --until 2022-06 --json
+      newscli similar 79019f60 --format ids | xargs newscli show
+
+    \b
+    Exit status: 0 similar articles found, 1 none (or no such article), 2 error.
+    """
+    from newscli.similar import similar_articles
+
+    conn = _read(ctx)
+    filters = _filters(since, until, sources, tags, authors, langs)
+    found = similar_articles(conn, article_id, filters, limit=limit, n_terms=n_terms)
+    from newscli.render import one_line_message
+
+    if found.terms:
+        words = ", ".join(word for word, _ in found.terms)
+        click.echo(f"note: similar by: {one_line_message(words)}", err=True)
+    if found.copies:
+        click.echo(f"note: left out as copies: {', '.join(c[:8] for c in found.copies)}", err=True)
+    if output_format == "table":
+        if found.results:
+            from newscli.render import search_table
+
+            search_table(_console(ctx), found.results)
+            sys.stdout.flush()
+        else:
+            click.echo("no similar articles", err=True)
+    else:
+        from newscli.matching import marked
+        from newscli.render import write_rows
+        from newscli.search import RESULT_COLUMNS
+
+        write_rows(
+            ({**r, "snippet": marked(r["snippet"])} for r in found.results), RESULT_COLUMNS, output_format
+        )
+    sys.exit(0 if found.results else 1)
