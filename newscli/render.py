@@ -620,3 +620,19 @@ def count_table(console, rows: list[dict]) -> None:
             (row["last"] or "")[:10],
         )
     console.print(table)
+
+
+def terms_table(console, rows: list[dict]) -> None:
+    """`newscli terms`: each term with the articles holding it, its count and its G²."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, padding=(0, 2), pad_edge=False, show_edge=False, header_style="bold")
+    table.add_column("Term", overflow="fold")
+    table.add_column("Articles", justify="right")
+    table.add_column("Count", justify="right")
+    table.add_column("G²", justify="right")
+    for row in rows:
+        table.add_row(Text(clean(row["term"], one_line=True)), f"{row['articles']:,}", f"{row['count']:,}",
+                      f"{row['score']:,.1f}")  # fmt: skip
+    console.print(table)

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 
 from newscli import analysis
 from newscli.filters import Filters
+from newscli.index import document_frequencies
 from newscli.search import SEARCH_TABLE
 
 TERMS = 25
 FIELD_WEIGHTS = (3, 2, 1)  # title, subtitle, body
-VOCAB_TABLE = "temp.search_vocab"
 COPY_PROBES = 4  # words of a body looked up to find its copies
 MAX_LOOKUPS = 80  # words of an article whose frequency in the archive is looked up
 # Words in more than this share of the articles weigh little in BM25 but cost the most to
@@ -32,27 +32,6 @@ MAX_LOOKUPS = 80  # words of an article whose frequency in the archive is looked
 # large enough for the share to say something.
 COMMON_SHARE = 0.2
 COMMON_MIN_ARTICLES = 1000
-
-
-def vocabulary(conn: sqlite3.Connection) -> str:
-    """The name of an fts5vocab table ('row': term, articles holding it, occurrences) over
-    the search index, made once per connection in the temp schema (a read-only archive
-    stays untouched)."""
-    conn.execute(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB_TABLE} USING fts5vocab(main, {SEARCH_TABLE}, 'row')"
-    )
-    return VOCAB_TABLE
-
-
-def document_frequencies(conn: sqlite3.Connection, words) -> dict[str, int]:
-    """How many articles hold each word (0 for none), each looked up on its own in the
-    index's vocabulary (a lookup reads one term's entries, never the whole index)."""
-    table = vocabulary(conn)
-    found = {}
-    for word in words:
-        row = conn.execute(f"SELECT doc FROM {table} WHERE term = ?", (word,)).fetchone()
-        found[word] = row[0] if row else 0
-    return found
 
 
 def normalised_body(body: str | None) -> str:
@@ -98,12 +77,6 @@ class Similar:
     results: list[dict] = field(default_factory=list)
 
 
-def _candidate(word: str) -> bool:
-    if analysis.is_paired(word):
-        return len(word) > 1  # a pair; a lone character is the end of a pair already held
-    return len(word) > 2 and not word.replace(".", "").replace(",", "").isdigit()
-
-
 def distinctive_terms(
     conn: sqlite3.Connection, texts: tuple[str | None, str | None, str | None], lang: str | None,
     copies: int = 1, n: int = TERMS,
@@ -111,13 +84,13 @@ def distinctive_terms(
     """The `n` words of an article (title, subtitle, body) with the highest tf-idf, best
     first; words that only the article and its `copies` hold find nothing else and are
     left out."""
-    from newscli.stopwords import stopwords
+    from newscli.stopwords import is_content_word, stopwords
 
     stop = stopwords(lang)
     counts: Counter[str] = Counter()
     for weight, text in zip(FIELD_WEIGHTS, texts, strict=True):
         for word in analysis.words(text):
-            if word not in stop and _candidate(word):
+            if word not in stop and is_content_word(word):
                 counts[word] += weight
     if not counts:
         return []

@@ -31,9 +31,10 @@ def stopwords(lang: str | None) -> frozenset[str]:
     return frozenset(word for entry in listed for word in analysis.words(entry))
 
 
-def all_stopwords(langs) -> frozenset[str]:
-    """The stopwords of several languages together."""
-    found: frozenset[str] = frozenset()
-    for lang in langs:
-        found |= stopwords(lang)
-    return found
+def is_content_word(word: str) -> bool:
+    """Whether a stored word can say what a text is about: not a number, not one or two
+    letters, not a lone character of a script without spaces (the end of a pair already
+    counted)."""
+    if analysis.is_paired(word):
+        return len(word) > 1
+    return len(word) > 2 and not word.replace(".", "").replace(",", "").isdigit()
