@@ -3,8 +3,7 @@ queries, with the first and last date; a bad line is told by its number, the res
 
 import json
 
-import pytest
-from conftest import run_installed
+from conftest import check_hostile_queries, run_installed
 
 
 def counts(run, *args):
@@ -61,12 +60,10 @@ def test_nothing_matched_exits_1_and_no_query_is_a_usage_error(fixtures_db, run)
     assert run("count").exit_code == 2
 
 
-@pytest.mark.parametrize("query", ["'; DROP TABLE articles; --", "NEAR(", "*", "title:", "\x1b[2J", "((("])
-def test_hostile_queries_give_a_count_or_a_one_line_error(fixtures_db, run, query):
-    result = run("count", query, "kharkiv")
-    assert result.exit_code in (0, 2)
-    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 1
-    assert "\x1b" not in result.stdout
+def test_hostile_queries_give_a_count_or_a_one_line_error(fixtures_db, run):
+    check_hostile_queries(run, "count")
+    result = run("count", "(((", "kharkiv", "--json")
+    assert result.exit_code == 2 and json.loads(result.stdout)[0]["query"] == "kharkiv"
 
 
 def test_the_table_for_people_and_the_installed_command(fixtures_db):
