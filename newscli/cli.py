@@ -365,17 +365,22 @@ def _dry_run(paths, options, as_json: bool, *, no_color: bool = False) -> None:
 
 @cli.command(
     short_help="Read articles in full, by id or id prefix.",
-    sections={"Output": ["as_json", "pager"]},
+    sections={"Output": ["as_json", "cite", "pager"]},
 )
 @click.argument("ids", nargs=-1, required=True, shell_complete=complete_ids)
 @click.option("--json", "as_json", is_flag=True, help="Print the articles as JSON.")
+@click.option(
+    "--cite",
+    type=click.Choice(["apa", "mla", "chicago", "bibtex", "ris", "csl-json"], case_sensitive=False),
+    help="Print a citation of each article instead (access date from its retrieved date).",
+)
 @click.option(
     "--pager/--no-pager",
     default=True,
     help="Page long output through $PAGER (less) when on a terminal. [default: pager]",
 )
 @click.pass_context
-def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, pager: bool) -> None:
+def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, cite: str | None, pager: bool) -> None:
     """Print articles in full, by id or by a unique id prefix (at least 4 characters).
 
     On a terminal the articles are shown through your pager ($PAGER, else `less`);
@@ -386,6 +391,8 @@ def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, pager: bool) -
       newscli show 79019f60
       newscli show 79019f60 --json | jq -r .body
       newscli search kharkiv --format ids | xargs newscli show --no-pager
+      newscli show 79019f60 --cite apa
+      newscli search kharkiv --format ids | xargs newscli show --cite bibtex > kharkiv.bib
 
     \b
     Exit status: 0 shown, 1 unknown or ambiguous id, 2 database error.
@@ -395,6 +402,13 @@ def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, pager: bool) -
 
     conn = connect_readonly(_db_path(ctx))
     articles = [find_article(conn, given) for given in ids]
+    if cite:
+        if as_json:
+            raise CliError("--json and --cite cannot both be given (--cite csl-json is JSON)")
+        from newscli.cite import citations
+
+        click.echo(citations(articles, cite.lower()))
+        return
     if as_json:
         from newscli.render import write_json
 
