@@ -184,6 +184,10 @@ def cli(ctx: click.Context, db_path: str | None, no_color: bool) -> None:
       newscli search 'kharkiv -crimea'        find articles, best match first
       newscli show 79019f60                   read one article
       newscli timeline kharkiv --by month     how many articles per month
+      newscli kwic kharkiv                    every occurrence in its context
+      newscli similar 79019f60                the articles most like one
+      newscli terms kharkiv                   the words that set them apart
+      newscli count --queries names.txt       how many articles per query
       newscli stats                           what the archive holds
       newscli export > archive.jsonl          everything, for jq and scripts
 

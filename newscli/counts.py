@@ -63,8 +63,10 @@ def _date_bound(conn: sqlite3.Connection, compiled, order: str) -> str | None:
     from newscli.search import matching_sql
 
     where, params = filter_sql(conn, compiled.filters)
-    if compiled.expression is not None and choose_plan(conn, compiled.expression) == "scan":
-        # Many matches: the date index read from one end, each entry checked against them.
+    if compiled.expression is not None and (not where or choose_plan(conn, compiled.expression) == "scan"):
+        # The date index read from one end, each entry checked against the set of matches:
+        # it holds the dates, so no article row is read (a join reads one per match). With
+        # filters, which read the rows, only when the matches are many.
         from_where = (
             "FROM articles a INDEXED BY idx_articles_published "
             f"WHERE +a.seq IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?){where}"
