@@ -28,7 +28,9 @@ from newscli.search import SEARCH_TABLE, CompiledQuery, matching_sql, one_snapsh
 TERMS_COLUMNS = ("term", "articles", "count", "score")
 DEFAULT_LIMIT = 25
 SAMPLE = 500  # matching articles read at most (and articles of the archive, to compare)
-CANDIDATES = 60  # words (phrases) of the matching articles looked up in the archive
+REFERENCE = 300  # articles of a larger archive read to pick the candidates
+CANDIDATES = 60
+PHRASE_CANDIDATES = 25  # words (phrases) of the matching articles looked up in the archive
 COMMON_SHARE = 0.1
 _READ_BATCH = 500
 
@@ -74,10 +76,11 @@ def _kept(term: str, stop: frozenset[str], phrases: bool) -> bool:
 
 
 def _read_terms(
-    conn: sqlite3.Connection, seqs: list[int], phrases: bool
+    conn: sqlite3.Connection, seqs: list[int], phrases: bool, *, filtered: bool = True
 ) -> tuple[Counter[str], Counter[str]]:
     """How many of the articles `seqs` hold each term, and how often they use it; stopwords
-    of each article's language, numbers and short words left out."""
+    of each article's language, numbers and short words left out (unless not `filtered`:
+    for a reference, where only some terms are looked up)."""
     import json
 
     from newscli.stopwords import stopwords
@@ -94,6 +97,11 @@ def _read_terms(
             counts.update(found)
     holding_all: Counter[str] = Counter()
     counts_all: Counter[str] = Counter()
+    if not filtered:
+        for holding, counts in by_lang.values():
+            holding_all.update(holding)
+            counts_all.update(counts)
+        return holding_all, counts_all
     for lang, (holding, counts) in by_lang.items():
         stop = stopwords(lang)
         for term, n in holding.items():
@@ -136,9 +144,15 @@ def key_terms(
     with one_snapshot(conn):
         result.archive = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
         from_where, params = matching_sql(conn, compiled)
+        if compiled.expression is not None and not compiled.filters:
+            # the index alone, in rowid order: no article row is read
+            from_where = f"FROM {SEARCH_TABLE} a WHERE {SEARCH_TABLE} MATCH ?"
+            params, order = [compiled.expression], "a.rowid"
+        else:
+            order = "a.seq"
         cursor = conn.cursor()
         cursor.row_factory = None  # plain tuples: 100,000 of them in a few milliseconds
-        seqs = [seq for (seq,) in cursor.execute(f"SELECT a.seq {from_where} ORDER BY a.seq", params)]
+        seqs = [seq for (seq,) in cursor.execute(f"SELECT {order} {from_where} ORDER BY {order}", params)]
         result.matched = len(seqs)
         chosen = _sample(seqs, sample)
         result.read = len(chosen)
@@ -152,9 +166,10 @@ def key_terms(
         # The archive is read as the matching articles are: an even sample of it, which for
         # an archive of at most `sample` articles is all of it (exact counts, no look-up).
         low, high = conn.execute("SELECT min(seq), max(seq) FROM articles").fetchone()
-        reference = _sample(range(low, high + 1), sample)  # a deleted article is no row
-        in_reference, _ = _read_terms(conn, reference, phrases)
         read_all = high - low + 1 <= sample
+        # (a smaller sample when it only picks the candidates to look up)
+        reference = _sample(range(low, high + 1), sample if read_all else REFERENCE)
+        in_reference, _ = _read_terms(conn, reference, phrases, filtered=read_all)
         ref_scale = (high - low + 1) / len(reference)  # articles per one read
 
         def estimate(term: str) -> float:
@@ -170,7 +185,8 @@ def key_terms(
             # common word: only the best CANDIDATES by the estimate are looked up, and of
             # those only the ones in at most COMMON_SHARE of the sample (a common word's
             # estimate is close, its look-up the dearest).
-            candidates = sorted(candidates, key=estimate, reverse=True)[:CANDIDATES]
+            best = PHRASE_CANDIDATES if phrases else CANDIDATES  # a phrase costs two words' reads
+            candidates = sorted(candidates, key=estimate, reverse=True)[:best]
             rare = [t for t in candidates if in_reference[t] <= COMMON_SHARE * len(reference)]
             looked_up = _phrase_frequencies(conn, rare) if phrases else document_frequencies(conn, rare)
             in_archive = {t: looked_up.get(t, in_reference[t] * ref_scale) for t in candidates}
