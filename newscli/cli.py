@@ -1115,8 +1115,8 @@ def terms(ctx: click.Context, query, since, until, sources, tags, authors, langs
     The score is the log-likelihood G² (Dunning) of the number of matching articles
     holding a word against the number of the other articles holding it; only words more
     frequent among the matching articles are listed, highest first. Stopwords of each
-    article's language, numbers and one- or two-letter words are left out. Above 1,000
-    matching articles an even sample of 1,000 is read and its counts scaled (said on stderr).
+    article's language, numbers and one- or two-letter words are left out. Above 250
+    matching articles an even sample of 250 is read and its counts scaled (said on stderr).
 
     \b
     Machine formats give one row per term: term, articles (matching articles holding it),

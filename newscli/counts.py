@@ -57,28 +57,41 @@ def read_queries(lines: Iterable[str]) -> Iterator[QueryLine]:
             yield QueryLine(text, number)
 
 
-def _date_bound(conn: sqlite3.Connection, compiled, order: str) -> str | None:
-    """The first (order 'ASC') or last ('DESC') publication date of the matches."""
+# Up to this many matches, their rows are read for the first and last date (one query);
+# above, the date index is walked from each end (no row read, but a pass over the
+# matches for each end).
+READ_ROWS_UP_TO = 300
+
+
+def _date_bounds(conn: sqlite3.Connection, compiled, total: int) -> tuple[str | None, str | None]:
+    """The first and last publication date of the `total` matches."""
     from newscli.filters import filter_sql
     from newscli.search import matching_sql
 
+    if total <= READ_ROWS_UP_TO or compiled.expression is None:
+        from_where, params = matching_sql(conn, compiled, plan="join")
+        row = conn.execute(f"SELECT min(a.published), max(a.published) {from_where}", params).fetchone()
+        return row[0], row[1]
     where, params = filter_sql(conn, compiled.filters)
-    if compiled.expression is not None and (not where or choose_plan(conn, compiled.expression) == "scan"):
-        # The date index read from one end, each entry checked against the set of matches:
-        # it holds the dates, so no article row is read (a join reads one per match). With
-        # filters, which read the rows, only when the matches are many.
+    if where and choose_plan(conn, compiled.expression) != "scan":
+        from_where, params = matching_sql(conn, compiled, plan="join")
+    else:
+        # The date index read from one end, each entry checked against the set of
+        # matches: it holds the dates, so no article row is read for the walk.
         from_where = (
             "FROM articles a INDEXED BY idx_articles_published "
             f"WHERE +a.seq IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?){where}"
         )
         params = [compiled.expression, *params]
-    else:
-        from_where, params = matching_sql(conn, compiled, plan="join")
-    row = conn.execute(
-        f"SELECT a.published {from_where} AND a.published IS NOT NULL ORDER BY a.published {order} LIMIT 1",
-        params,
-    ).fetchone()
-    return row[0] if row else None
+    bounds = []
+    for order in ("ASC", "DESC"):
+        row = conn.execute(
+            f"SELECT a.published {from_where} AND a.published IS NOT NULL "
+            f"ORDER BY a.published {order} LIMIT 1",
+            params,
+        ).fetchone()
+        bounds.append(row[0] if row else None)
+    return bounds[0], bounds[1]
 
 
 def count_query(conn: sqlite3.Connection, query: QueryLine, filters: Filters) -> Counted:
@@ -92,7 +105,7 @@ def count_query(conn: sqlite3.Connection, query: QueryLine, filters: Filters) ->
         total = count_matches(conn, request, compiled)
         if not total:
             return Counted(query)
-        return Counted(query, total, _date_bound(conn, compiled, "ASC"), _date_bound(conn, compiled, "DESC"))
+        return Counted(query, total, *_date_bounds(conn, compiled, total))
 
 
 def count_queries(

@@ -27,8 +27,8 @@ from newscli.search import SEARCH_TABLE, CompiledQuery, matching_sql, one_snapsh
 
 TERMS_COLUMNS = ("term", "articles", "count", "score")
 DEFAULT_LIMIT = 25
-SAMPLE = 500  # matching articles read at most (and articles of the archive, to compare)
-REFERENCE = 300  # articles of a larger archive read to pick the candidates
+SAMPLE = 250  # matching articles read at most (and articles of the archive, to compare)
+REFERENCE = 200  # articles of a larger archive read to pick the candidates
 CANDIDATES = 60
 PHRASE_CANDIDATES = 25  # words (phrases) of the matching articles looked up in the archive
 COMMON_SHARE = 0.1
