@@ -76,7 +76,7 @@ def _kept(term: str, stop: frozenset[str], phrases: bool) -> bool:
 
 
 def _read_terms(
-    conn: sqlite3.Connection, seqs: list[int], phrases: bool, *, filtered: bool = True
+    conn: sqlite3.Connection, seqs: list[int], phrases: bool, *, filtered: bool = True, least: int = 1
 ) -> tuple[Counter[str], Counter[str]]:
     """How many of the articles `seqs` hold each term, and how often they use it; stopwords
     of each article's language, numbers and short words left out (unless not `filtered`:
@@ -105,7 +105,7 @@ def _read_terms(
     for lang, (holding, counts) in by_lang.items():
         stop = stopwords(lang)
         for term, n in holding.items():
-            if _kept(term, stop, phrases):
+            if n >= least and _kept(term, stop, phrases):
                 holding_all[term] += n
                 counts_all[term] += counts[term]
     return holding_all, counts_all
@@ -156,10 +156,10 @@ def key_terms(
         result.matched = len(seqs)
         chosen = _sample(seqs, sample)
         result.read = len(chosen)
-        holding, counts = _read_terms(conn, chosen, phrases)
+        least = 2 if result.read >= 20 else 1  # a term of one article in many says little
+        holding, counts = _read_terms(conn, chosen, phrases, least=least)
         if not holding:
             return result
-        least = 2 if result.read >= 20 else 1
         scale = result.matched / result.read
         n1, n2 = result.matched, result.archive - result.matched
         candidates = [term for term, n in holding.most_common() if n >= least]
