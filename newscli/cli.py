@@ -394,7 +394,6 @@ def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, cite: str | No
     Examples:
       newscli show 79019f60
       newscli show 79019f60 --json | jq -r .body
-      newscli search kharkiv --format ids | xargs newscli show --no-pager
       newscli show 79019f60 --cite apa
       newscli search kharkiv --format ids | xargs newscli show --cite bibtex > kharkiv.bib
 
