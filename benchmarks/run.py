@@ -663,6 +663,7 @@ class Bench:
                 None,
             )
         )
+        cases.extend(self.reading_cases(db, word, article_id))
         cases.append(
             (
                 "--help",
@@ -696,6 +697,52 @@ class Bench:
                     "not met" if isinstance(value, str) or isinstance(ref, str) else met(check(value, ref))
                 )
             self.table.add(row)
+
+    def queries_file(self, db: Path, n: int = 100) -> Path:
+        """`n` queries for `count --queries`: words of the first titles (one in ten a
+        quoted phrase of two, one in ten an OR), the same for a given corpus."""
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            titles = [t for (t,) in conn.execute("SELECT title FROM articles ORDER BY seq LIMIT 2000")]
+        words = list(dict.fromkeys(w.lower() for t in titles for w in re.findall(r"[A-Za-z]{5,}", t)))
+        queries = []
+        for i in range(n):
+            a, b = words[(2 * i) % len(words)], words[(2 * i + 1) % len(words)]
+            queries.append(f'"{a} {b}"' if i % 10 == 3 else f"{a} OR {b}" if i % 10 == 7 else a)
+        path = self.work / f"queries-{n}.txt"
+        path.write_text("# benchmark queries\n" + "\n".join(queries) + "\n")
+        return path
+
+    def reading_cases(self, db: Path, word: str, article_id: str) -> list[tuple]:
+        """kwic, similar, terms and count --queries, each whole-process, against a search
+        of the same word (the same start-up and index read) or plain SQLite counts."""
+        run = [*self.newscli, "--db", str(db)]
+        search = [*run, "search", word, "--json"]
+        label = f"newscli search {word} --json"
+        queries = self.queries_file(db)
+        plain_counts = (
+            "import sqlite3, sys\n"
+            "conn = sqlite3.connect(f'file:{sys.argv[1]}?mode=ro', uri=True)\n"
+            "for line in open(sys.argv[2]):\n"
+            "    q = line.strip()\n"
+            "    if q and not q.startswith('#'):\n"
+            "        sql = 'SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?'\n"
+            "        conn.execute(sql, (q,)).fetchone()\n"
+        )
+        interactive = ("< 300 ms", lambda v, r: v < 0.3)
+        return [
+            (f"kwic {word} (50 lines)", [*self.newscli, "--db", str(db), "kwic", word, "--json"],
+             search, label, *interactive),
+            (f"similar {article_id}", [*self.newscli, "--db", str(db), "similar", article_id, "--json"],
+             search, label, *interactive),
+            (f"terms {word}", [*self.newscli, "--db", str(db), "terms", word, "--json"],
+             search, label, *interactive),
+            (f"terms {word} --phrases", [*run, "terms", word, "--phrases", "--json"],
+             search, label, "—", None),
+            ("count --queries (100 queries)",
+             [*self.newscli, "--db", str(db), "count", "--queries", str(queries), "--json"],
+             [sys.executable, "-c", plain_counts, str(db), str(queries)],
+             "100 FTS5 counts in plain Python (Porter index, no dates)", "≤ 3×", lambda v, r: v <= 3 * r),
+        ]  # fmt: skip
 
     # ------------------------------------------------------------ driver
 

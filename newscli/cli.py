@@ -184,6 +184,10 @@ def cli(ctx: click.Context, db_path: str | None, no_color: bool) -> None:
       newscli search 'kharkiv -crimea'        find articles, best match first
       newscli show 79019f60                   read one article
       newscli timeline kharkiv --by month     how many articles per month
+      newscli kwic kharkiv                    every occurrence in its context
+      newscli similar 79019f60                the articles most like one
+      newscli terms kharkiv                   the words that set them apart
+      newscli count --queries names.txt       how many articles per query
       newscli stats                           what the archive holds
       newscli export > archive.jsonl          everything, for jq and scripts
 
@@ -365,17 +369,22 @@ def _dry_run(paths, options, as_json: bool, *, no_color: bool = False) -> None:
 
 @cli.command(
     short_help="Read articles in full, by id or id prefix.",
-    sections={"Output": ["as_json", "pager"]},
+    sections={"Output": ["as_json", "cite", "pager"]},
 )
 @click.argument("ids", nargs=-1, required=True, shell_complete=complete_ids)
 @click.option("--json", "as_json", is_flag=True, help="Print the articles as JSON.")
+@click.option(
+    "--cite",
+    type=click.Choice(["apa", "mla", "chicago", "bibtex", "ris", "csl-json"], case_sensitive=False),
+    help="Print a citation of each article instead (access date from its retrieved date).",
+)
 @click.option(
     "--pager/--no-pager",
     default=True,
     help="Page long output through $PAGER (less) when on a terminal. [default: pager]",
 )
 @click.pass_context
-def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, pager: bool) -> None:
+def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, cite: str | None, pager: bool) -> None:
     """Print articles in full, by id or by a unique id prefix (at least 4 characters).
 
     On a terminal the articles are shown through your pager ($PAGER, else `less`);
@@ -385,7 +394,8 @@ def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, pager: bool) -
     Examples:
       newscli show 79019f60
       newscli show 79019f60 --json | jq -r .body
-      newscli search kharkiv --format ids | xargs newscli show --no-pager
+      newscli show 79019f60 --cite apa
+      newscli search kharkiv --format ids | xargs newscli show --cite bibtex > kharkiv.bib
 
     \b
     Exit status: 0 shown, 1 unknown or ambiguous id, 2 database error.
@@ -394,6 +404,13 @@ def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, pager: bool) -
 
     conn = _read(ctx)
     articles = [find_article(conn, given) for given in ids]
+    if cite:
+        if as_json:
+            raise CliError("--json and --cite cannot both be given (--cite csl-json is JSON)")
+        from newscli.cite import citations
+
+        click.echo(citations(articles, cite.lower()))
+        return
     if as_json:
         from newscli.render import write_json
 
@@ -410,15 +427,15 @@ def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, pager: bool) -
     type=click.IntRange(min=0),
     default=10,
     show_default=True,
-    help="How many sources and tags to list, most articles first; 0 for all.",
+    help="How many sources, tags and authors to list, most articles first; 0 for all.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as one JSON object.")
 @click.pass_context
 def stats(ctx: click.Context, top: int, as_json: bool) -> None:
-    """What the archive holds: articles, dates, sources, tags, and the file itself.
+    """What the archive holds: articles, dates, sources, tags, authors, and the file itself.
 
     Counts articles (dated and undated), the span of publication dates, words, the
-    sources and tags with most articles, and the database's path and size on disk.
+    sources, tags and authors with most articles, and the database's path and size on disk.
 
     \b
     Examples:
@@ -889,3 +906,319 @@ def export(
         sys.stdout.flush()
     finally:
         conn.close()
+
+
+# --- reading tools: kwic, similar, terms, count (their work is in their own modules) -------
+
+READING_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+
+
+def _compiled(ctx: click.Context, request):
+    """The archive opened for reading and the request's query read (notes on stderr)."""
+    from newscli.search import compile_request
+
+    conn = _read(ctx)
+    compiled = compile_request(conn, request)
+    _notes(compiled)
+    return conn, compiled
+
+
+@cli.command(
+    cls=QueryCommand,
+    short_help="Concordance: each occurrence of the query's words in its context.",
+    sections={"Filters": FILTER_NAMES,
+              "Lines": ["sort", "width", "limit"],
+              "Output": ["output_format", "json_flag"]},
+)  # fmt: skip
+@click.argument("query", nargs=-1, required=True)
+@filter_options
+@click.option(
+    "--sort",
+    type=click.Choice(["newest", "oldest", "rank"]),
+    default="newest",
+    show_default=True,
+    help="Articles newest first, oldest first, or best match first.",
+)
+@click.option(
+    "--width",
+    type=click.IntRange(min=0, max=1000),
+    default=40,
+    show_default=True,
+    metavar="N",
+    help="Characters of context on each side of the match.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    metavar="N",
+    help="At most N lines (0: all).",
+)
+@output_options(formats=READING_FORMATS)
+@click.pass_context
+def kwic(ctx: click.Context, query, since, until, sources, tags, authors, langs, sort, width, limit,
+         output_format) -> None:  # fmt: skip
+    """Concordance (key word in context): one line per occurrence of QUERY's words in the
+    matching articles, the match in a column of its own between its left and right context.
+
+    Words match as in `newscli search`: an unquoted word with its inflections, a "quoted"
+    word exactly, a prefix* by its start, a "quoted phrase" as a whole, in any script.
+    Lines follow the articles (newest first unless --sort says otherwise), and within an
+    article its title, subtitle and body in reading order.
+
+    \b
+    Machine formats give one row per line: id, published, title, left, match, right
+    (left + match + right is the text as it reads, white space made single spaces).
+
+    \b
+    Examples:
+      newscli kwic kharkiv
+      newscli kwic '"russian forces"' --width 30 --since 2022
+      newscli kwic 'withdr*' --sort rank --limit 0 --format csv > withdraw.csv
+
+    \b
+    Exit status: 0 lines found, 1 nothing matched, 2 error (bad query, date, database).
+    """
+    from newscli.kwic import KWIC_COLUMNS, concordance
+    from newscli.search import SearchRequest
+
+    request = SearchRequest(" ".join(query), _filters(since, until, sources, tags, authors, langs), sort=sort)
+    conn, compiled = _compiled(ctx, request)
+    found = concordance(conn, request, compiled, width=width, limit=limit)
+    if output_format != "table":
+        from newscli.render import write_rows
+
+        write_rows(found.lines, KWIC_COLUMNS, output_format)
+    elif found.lines:
+        from newscli.render import kwic_table
+
+        kwic_table(_console(ctx), found.lines, width)
+        sys.stdout.flush()
+    if output_format == "table" or not found.lines:
+        lines = "line" if len(found.lines) == 1 else "lines"
+        note = f"{len(found.lines)} {lines} from {found.articles} " + (
+            "article" if found.articles == 1 else "articles"
+        )
+        if found.more:
+            note += f"; more with --limit {limit * 2} or --limit 0"
+        click.echo("no matches" if not found.lines else note, err=True)
+    sys.exit(0 if found.lines else 1)
+
+
+@cli.command(
+    cls=QueryCommand,
+    short_help="How many articles match each query: for lists of names or topics.",
+    sections={"Queries": ["queries_file"], "Filters": FILTER_NAMES,
+              "Output": ["output_format", "json_flag"]},
+)  # fmt: skip
+@click.argument("query", nargs=-1)
+@click.option(
+    "--queries",
+    "queries_file",
+    type=click.File("r", encoding="utf-8", errors="replace"),
+    metavar="FILE",
+    help="Read queries from FILE (- for stdin): one a line; blank lines and # comments skipped.",
+)
+@filter_options
+@output_options(formats=READING_FORMATS)
+@click.pass_context
+def count(ctx: click.Context, query, queries_file, since, until, sources, tags, authors, langs,
+          output_format) -> None:  # fmt: skip
+    """Count the articles matching each QUERY (each argument is one query), or each line of
+    --queries FILE, with the first and last publication date of the matches.
+
+    Queries use the language of `newscli search`; the filters apply to every one. A query
+    that cannot be read is reported on stderr (with its line number) and the others are
+    still counted.
+
+    \b
+    Machine formats give one row per query: query, count, first, last.
+
+    \b
+    Examples:
+      newscli count kharkiv kyiv '"russian forces"'
+      newscli count --queries names.txt --since 2022 --format csv > counts.csv
+      newscli count 'author:"mary smith"' 'tag:oil' --json
+
+    \b
+    Exit status: 0 some query matched, 1 none matched, 2 a query or option was bad (the
+    other queries are still counted and shown).
+    """
+    from newscli.counts import COUNT_COLUMNS, QueryLine, count_queries, read_queries
+    from newscli.render import one_line_message
+
+    if not query and queries_file is None:
+        raise click.UsageError("give one or more queries, or --queries FILE")
+    filters = _filters(since, until, sources, tags, authors, langs)
+    queries = [QueryLine(text) for text in query]
+    name = getattr(queries_file, "name", "<stdin>")
+    conn = _read(ctx)
+    state = {"errors": 0, "matched": 0}
+
+    def counted_rows():
+        import itertools
+
+        given = itertools.chain(queries, read_queries(queries_file) if queries_file else ())
+        for counted in count_queries(conn, given, filters):
+            if counted.error is not None:
+                where = f"{name}:{counted.query.line}: " if counted.query.line else ""
+                sys.stdout.flush()  # the rows before it come first
+                click.echo(f"error: {one_line_message(where + counted.error)}", err=True)
+                state["errors"] += 1
+                continue
+            state["matched"] += counted.count > 0
+            yield counted.row()
+
+    if output_format == "table":
+        found = list(counted_rows())
+        if found:
+            from newscli.render import count_table
+
+            count_table(_console(ctx), found)
+    else:
+        from newscli.render import write_rows
+
+        write_rows(counted_rows(), COUNT_COLUMNS, output_format)
+    sys.exit(2 if state["errors"] else 0 if state["matched"] else 1)
+
+
+@cli.command(
+    short_help="The articles most like one article.",
+    sections={"Filters": FILTER_NAMES, "Results": ["limit", "n_terms"],
+              "Output": ["output_format", "json_flag"]},
+)  # fmt: skip
+@click.argument("article_id", metavar="ID", shell_complete=complete_ids)
+@filter_options
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=10, show_default=True, metavar="N",
+    help="At most N articles (0: all that share a term).",
+)  # fmt: skip
+@click.option(
+    "--terms", "n_terms", type=click.IntRange(min=1, max=200), default=25, show_default=True, metavar="N",
+    help="Search with the article's N most distinctive words.",
+)  # fmt: skip
+@output_options()
+@click.pass_context
+def similar(ctx: click.Context, article_id, since, until, sources, tags, authors, langs, limit, n_terms,
+            output_format) -> None:  # fmt: skip
+    """The articles most like article ID (an id or unique id prefix), best first.
+
+    The article's most distinctive words (tf-idf against the archive: frequent in it, rare
+    elsewhere; stopwords of its language left out) are searched for, any of them, and the
+    articles are ranked by BM25 as `newscli search` ranks them. The article itself and its
+    copies (the same text re-sent under another headline or date) are left out. The words
+    used are listed on stderr.
+
+    \b
+    Machine formats give the rows of `newscli search --json`: id, title, published, source,
+    url, snippet (the words found marked **so**) and score (higher is closer).
+
+    \b
+    Examples:
+      newscli similar 79019f60
+      newscli similar 79019f60 --since 2022-05 --until 2022-06 --json
+      newscli similar 79019f60 --format ids | xargs newscli show
+
+    \b
+    Exit status: 0 similar articles found, 1 none (or no such article), 2 error.
+    """
+    from newscli.similar import similar_articles
+
+    conn = _read(ctx)
+    filters = _filters(since, until, sources, tags, authors, langs)
+    found = similar_articles(conn, article_id, filters, limit=limit, n_terms=n_terms)
+    from newscli.render import one_line_message
+
+    if found.terms:
+        words = ", ".join(word for word, _ in found.terms)
+        click.echo(f"note: similar by: {one_line_message(words)}", err=True)
+    if found.copies:
+        click.echo(f"note: left out as copies: {', '.join(c[:8] for c in found.copies)}", err=True)
+    if output_format == "table":
+        if found.results:
+            from newscli.render import search_table
+
+            search_table(_console(ctx), found.results)
+            sys.stdout.flush()
+        else:
+            click.echo("no similar articles", err=True)
+    else:
+        from newscli.matching import marked
+        from newscli.render import write_rows
+        from newscli.search import RESULT_COLUMNS
+
+        write_rows(
+            ({**r, "snippet": marked(r["snippet"])} for r in found.results), RESULT_COLUMNS, output_format
+        )
+    sys.exit(0 if found.results else 1)
+
+
+@cli.command(
+    cls=QueryCommand,
+    short_help="The words that set the matching articles apart from the archive.",
+    sections={"Filters": FILTER_NAMES, "Terms": ["phrases", "limit"],
+              "Output": ["output_format", "json_flag"]},
+)  # fmt: skip
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option("--phrases", is_flag=True, help="Two-word phrases instead of words.")
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=25, show_default=True, metavar="N",
+    help="At most N terms (0: every over-represented one).",
+)  # fmt: skip
+@output_options(formats=READING_FORMATS)
+@click.pass_context
+def terms(ctx: click.Context, query, since, until, sources, tags, authors, langs, phrases, limit,
+          output_format) -> None:  # fmt: skip
+    """The words (or two-word phrases) most over-represented in the articles matching QUERY
+    and the filters, against the whole archive: what sets those articles apart.
+
+    The score is the log-likelihood G² (Dunning) of the number of matching articles
+    holding a word against the number of the other articles holding it; only words more
+    frequent among the matching articles are listed, highest first. Stopwords of each
+    article's language, numbers and one- or two-letter words are left out. Above 250
+    matching articles an even sample of 250 is read and its counts scaled (said on stderr).
+
+    \b
+    Machine formats give one row per term: term, articles (matching articles holding it),
+    count (its occurrences in them), score (G²; 3.84 is p < 0.05, 10.83 is p < 0.001).
+
+    \b
+    Examples:
+      newscli terms kharkiv
+      newscli terms --source bbc --since 2022 --phrases
+      newscli terms 'tag:energy' --limit 10 --json | jq -r '.[].term'
+
+    \b
+    Exit status: 0 terms found, 1 nothing matched (or no word stands out), 2 error.
+    """
+    from newscli.search import SearchRequest
+    from newscli.terms import TERMS_COLUMNS, key_terms
+
+    request = SearchRequest(" ".join(query) or None, _filters(since, until, sources, tags, authors, langs))
+    conn, compiled = _compiled(ctx, request)
+    found = key_terms(conn, compiled, phrases=phrases, limit=limit)
+    if found.read < found.matched:
+        click.echo(
+            f"note: counted in an even sample of {found.read:,} of the {found.matched:,} matching articles, "
+            "scaled to all of them",
+            err=True,
+        )
+    if found.matched == found.archive and found.matched:
+        click.echo("note: every article matches: nothing to compare them with, every score is 0", err=True)
+    if output_format == "table":
+        if found.rows:
+            from newscli.render import terms_table
+
+            terms_table(_console(ctx), found.rows)
+            sys.stdout.flush()
+            what = "phrases" if phrases else "words"
+            click.echo(f"{what} of {found.matched:,} matching articles against {found.archive:,}", err=True)
+        else:
+            click.echo("no matches" if not found.matched else "no word stands out", err=True)
+    else:
+        from newscli.render import write_rows
+
+        write_rows(found.rows, TERMS_COLUMNS, output_format)
+    sys.exit(0 if found.rows else 1)

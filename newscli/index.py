@@ -227,3 +227,29 @@ def _apply(conn: sqlite3.Connection, rows: list, seen: FormsSeen) -> int:
         add_forms(conn, seen.new_forms(prepared))
         added += 1
     return added
+
+
+# --- what the index says about words ----------------------------------------------------
+
+VOCAB_TABLE = "temp.search_vocab"
+
+
+def vocabulary(conn: sqlite3.Connection) -> str:
+    """The name of an fts5vocab table ('row': term, articles holding it, occurrences) over
+    the search index, made once per connection in the temp schema (a read-only archive
+    stays untouched)."""
+    conn.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB_TABLE} USING fts5vocab(main, {SEARCH_TABLE}, 'row')"
+    )
+    return VOCAB_TABLE
+
+
+def document_frequencies(conn: sqlite3.Connection, words) -> dict[str, int]:
+    """How many articles hold each word (0 for none), each looked up on its own in the
+    index's vocabulary (a lookup reads one term's entries, never the whole index)."""
+    table = vocabulary(conn)
+    found = {}
+    for word in words:
+        row = conn.execute(f"SELECT doc FROM {table} WHERE term = ?", (word,)).fetchone()
+        found[word] = row[0] if row else 0
+    return found

@@ -51,6 +51,16 @@ class Matcher:
                 alternatives = frozenset()
             patterns.append(_Pattern(words.words, words.prefix, alternatives))
         self.patterns = list(dict.fromkeys(patterns))
+        # One-word patterns are found by a look-up of each word, the others tried in turn:
+        # a query of many words (`similar`'s) costs no more per word than one of a few.
+        self._by_word: dict[str, list[int]] = {}
+        self._others: list[tuple[int, _Pattern]] = []
+        for p, pattern in enumerate(self.patterns):
+            if len(pattern.words) == 1 and not pattern.prefix:
+                for word in pattern.alternatives:
+                    self._by_word.setdefault(word, []).append(p)
+            else:
+                self._others.append((p, pattern))
 
     def __bool__(self) -> bool:
         return bool(self.patterns)
@@ -65,14 +75,19 @@ class Matcher:
 
     def find(self, words: Sequence[Span]) -> list[Match]:
         """Every match in the text's words, in order; overlapping ones are kept apart."""
-        found = []
+        found: list[Match] = []
+        by_word, others = self._by_word, self._others
         for n in range(len(words)):
-            for p, pattern in enumerate(self.patterns):
+            hits = list(by_word.get(words[n].word, ()))
+            for p, pattern in others:
                 size = len(pattern.words)
                 if n + size > len(words):
                     continue
                 if all(self._word_matches(pattern, k, words[n + k].word) for k in range(size)):
-                    found.append(Match(n, n + size - 1, p))
+                    hits.append(p)
+            if len(hits) > 1:
+                hits.sort()
+            found.extend(Match(n, n + len(self.patterns[p].words) - 1, p) for p in hits)
         return found
 
 

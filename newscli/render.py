@@ -253,6 +253,8 @@ def render_stats(console, stats: dict) -> None:
     rows.append(("Sources", f"{stats['source_count']:,}"))
     if "tags" in stats:
         rows.append(("Tags", f"{stats['tag_count']:,}"))
+    if "authors" in stats:
+        rows.append(("Authors", f"{stats['author_count']:,}"))
     if stats.get("languages"):
         langs = [f"{item['lang'] or 'unknown'} {item['articles']:,}" for item in stats["languages"][:8]]
         more = len(stats["languages"]) - len(langs)
@@ -267,6 +269,8 @@ def render_stats(console, stats: dict) -> None:
     tables = [("source", "Source", stats["sources"], stats["source_count"])]
     if stats.get("tags"):
         tables.append(("tag", "Tag", stats["tags"], stats["tag_count"]))
+    if stats.get("authors"):
+        tables.append(("author", "Author", stats["authors"], stats["author_count"]))
     for key, heading, items, total in tables:
         if not items:
             continue
@@ -685,3 +689,80 @@ def timeline_peaks(console, peaks: list[dict], several: bool) -> None:
                 Text("    " + headline["id"][:8], style="dim"), Text(clean(headline["title"], one_line=True))
             )
         console.print(table)
+
+
+# --- the reading tools: kwic, terms, count (issue 15) ----------------------------------
+
+
+def _fit_cells(text: str, cells: int, *, keep_end: bool) -> str:
+    """`text` cut to at most `cells` terminal columns (wide characters count two), keeping
+    its end (left context) or its start (right context)."""
+    from rich.cells import cell_len
+
+    while text and cell_len(text) > cells:
+        text = text[1:] if keep_end else text[:-1]
+    return text
+
+
+def kwic_table(console, lines: list[dict], width: int) -> None:
+    """Concordance lines with the matches in one column: the left context right-aligned
+    against it, the right context after it; each side cut to fit the console."""
+    from rich.cells import cell_len
+    from rich.table import Table
+    from rich.text import Text
+
+    matches = [clean(line["match"], one_line=True) for line in lines]
+    match_width = max(cell_len(m) for m in matches)
+    compact = console.width < COMPACT_WIDTH
+    fixed = (0 if compact else 10 + 1 + 8 + 1) + match_width + 2 + 1
+    side = max(8, min(width, (console.width - fixed) // 2))
+    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+    if not compact:
+        table.add_column("Published", no_wrap=True, style="dim", width=10)
+        table.add_column("Id", no_wrap=True, style="dim", width=8)
+    table.add_column("Left", justify="right", no_wrap=True, overflow="crop", width=side)
+    table.add_column("Match", justify="left", no_wrap=True, width=match_width)
+    table.add_column("Right", justify="left", no_wrap=True, overflow="crop", width=side)
+    for line, match in zip(lines, matches, strict=True):
+        # The columns' padding stands for the space on either side of the match.
+        left = _fit_cells(clean(line["left"], one_line=True), side, keep_end=True)
+        right = _fit_cells(clean(line["right"], one_line=True), side, keep_end=False)
+        cells = [] if compact else [(line["published"] or "undated")[:10], line["id"][:8]]
+        table.add_row(*cells, Text(left), Text(match, style=MATCH_STYLE), Text(right))
+    console.print(table)
+
+
+def count_table(console, rows: list[dict]) -> None:
+    """`newscli count`: each query with its number of articles and first and last date."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, padding=(0, 2), pad_edge=False, show_edge=False, header_style="bold")
+    table.add_column("Query", overflow="fold")
+    table.add_column("Articles", justify="right")
+    table.add_column("First", no_wrap=True)
+    table.add_column("Last", no_wrap=True)
+    for row in rows:
+        table.add_row(
+            Text(clean(row["query"], one_line=True)),
+            f"{row['count']:,}",
+            (row["first"] or "")[:10],
+            (row["last"] or "")[:10],
+        )
+    console.print(table)
+
+
+def terms_table(console, rows: list[dict]) -> None:
+    """`newscli terms`: each term with the articles holding it, its count and its G²."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, padding=(0, 2), pad_edge=False, show_edge=False, header_style="bold")
+    table.add_column("Term", overflow="fold")
+    table.add_column("Articles", justify="right")
+    table.add_column("Count", justify="right")
+    table.add_column("G²", justify="right")
+    for row in rows:
+        table.add_row(Text(clean(row["term"], one_line=True)), f"{row['articles']:,}", f"{row['count']:,}",
+                      f"{row['score']:,.1f}")  # fmt: skip
+    console.print(table)

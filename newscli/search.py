@@ -283,6 +283,23 @@ def iter_search_articles(
         yield from _results(conn, ranked, compiled)
 
 
+def ranked_matches(
+    conn: sqlite3.Connection, request: SearchRequest, compiled: CompiledQuery
+) -> Iterable[tuple[int, float | None]]:
+    """Every match of the request (its limit and offset ignored) as (seq, bm25 or None), in
+    the request's order, as SQLite gives them: for commands that read the matching articles
+    until they have enough (kwic). In date order no score is computed (None) and the rows
+    stream from the date index. Call it inside `one_snapshot`."""
+    from dataclasses import replace
+
+    request = replace(request, limit=None, offset=0)
+    if request.sort == "rank" or compiled.expression is None:
+        return _ranked_page(conn, request, compiled)
+    where, params = filter_sql(conn, compiled.filters)
+    sql, binds = _dated_page_sql(request.sort, where, choose_plan(conn, compiled.expression))
+    return ((seq, None) for seq, _ in conn.execute(sql, [*[compiled.expression, *params] * binds, -1, 0]))
+
+
 def _page_bounds(request: SearchRequest) -> tuple[int, int]:
     page = -1 if not request.limit else min(int(request.limit), SQLITE_MAX_INT)
     offset = min(max(0, int(request.offset)), SQLITE_MAX_INT)

@@ -64,6 +64,7 @@ def archive_stats(conn: sqlite3.Connection, path: Path, *, top: int = DEFAULT_TO
     }
     if "tags" in _columns(conn, "articles"):
         stats.update(_tag_stats(conn, limit))
+    stats.update(_author_stats(conn, limit))
     if "lang" in _columns(conn, "articles"):
         stats["languages"] = [
             {"lang": lang, "articles": n}
@@ -87,6 +88,20 @@ def _tag_stats(conn: sqlite3.Connection, limit: int) -> dict:
     )
     tags = [{"tag": name, "articles": n} for name, n in named]
     return {"tag_count": len(tags), "tags": tags[:limit] if limit > 0 else tags}
+
+
+def _author_stats(conn: sqlite3.Connection, limit: int) -> dict:
+    """Authors, as --author matches them (any case): the names of the `authors` lists."""
+    named, _ = _fold(
+        conn.execute(
+            "SELECT t.value, count(DISTINCT articles.seq) FROM articles, "
+            f"json_each({json_list_sql('articles.authors')}) AS t "
+            "WHERE t.type = 'text' AND trim(t.value) != '' GROUP BY t.value"
+        ).fetchall(),
+        key=str.casefold,
+    )
+    authors = [{"author": name, "articles": n} for name, n in named]
+    return {"author_count": len(authors), "authors": authors[:limit] if limit > 0 else authors}
 
 
 def _fold(

@@ -178,3 +178,20 @@ def req(query, *, since=None, until=None, source=(), tag=(), author=(), lang=(),
 
 
 needs_shared = pytest.mark.skipif(not (SHARED / "corpora").is_dir(), reason="../shared corpora not present")
+
+
+BAD_QUERIES = ('"unclosed', "(((", "-only", "nosuchfield:x")
+ODD_QUERIES = ("'; DROP TABLE articles; --", "title:", "NEAR(", "*", "\x1b[31mred", "AND OR NOT")
+
+
+def check_hostile_queries(run, command: str, *args) -> None:
+    """Queries that cannot be read give one `error:` line and exit 2; odd ones results, no
+    results or such an error; none a traceback, and the terminal sees no escape."""
+    for query in BAD_QUERIES:
+        result = run(command, query, *args)
+        assert result.exit_code == 2, query
+        assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1, query
+    for query in ODD_QUERIES:
+        result = run(command, query, *args)
+        assert result.exit_code in (0, 1, 2), query
+        assert "Traceback" not in result.stderr and "\x1b" not in result.stdout

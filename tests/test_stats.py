@@ -68,22 +68,24 @@ def test_stats_table_for_people(run, db_path):
     lines = result.stdout.splitlines()
     size = human_size(os.path.getsize(db_path))
     assert lines[0] == f"Database   {db_path.resolve()} ({size})"
-    assert lines[1:7] == [
+    assert lines[1:8] == [
         "Articles   13 (11 dated, 2 undated)",
         "Published  2019-08-15 to 2024-12-09",
         "Words      680",
         "Sources    3",
         "Tags       0",
+        "Authors    2",
         "Languages  en 13",
     ]
-    assert lines[7].startswith("Imported   20")
-    assert lines[8:] == [
+    assert lines[8].startswith("Imported   20")
+    assert lines[9:14] == [
         "",
         "Source        Articles",
         "BBC                  6",
         "The Guardian         3",
         "... and 1 more (--top 0 for all)",  # Reuters; unlabelled articles are not a source
     ]
+    assert lines[14] == "" and lines[15].split() == ["Author", "Articles"] and len(lines) == 18
 
 
 TAGGED = [
@@ -199,3 +201,24 @@ def test_bbc_corpus_sources_counted_and_exported(run, db_path):
     assert counts == sorted(counts, reverse=True)
     exported = run("export", "--source", "BBC tech", "--format", "ids").stdout.split()
     assert len(exported) == len(set(exported)) == imported["BBC tech"]
+
+
+def test_top_authors_counted_without_regard_to_case(run, db_path):
+    records = [
+        {"title": "A", "body": "one", "authors": ["Mary Smith", "Paul Jones"]},
+        {"title": "B", "body": "two", "authors": ["mary smith"]},
+        {"title": "C", "body": "three", "authors": ["Mary Smith"]},
+        {"title": "D", "body": "four", "authors": []},
+    ]
+    lines = "".join(json.dumps(record) + "\n" for record in records)
+    assert run("import", "-", "--format", "jsonl", input=lines).exit_code == 0
+    stats = stats_json(run)
+    assert stats["author_count"] == 2
+    assert stats["authors"] == [
+        {"author": "Mary Smith", "articles": 3},
+        {"author": "Paul Jones", "articles": 1},
+    ]
+    assert stats_json(run, "--top", "1")["authors"] == [{"author": "Mary Smith", "articles": 3}]
+    table = run("stats").stdout
+    assert ["Author", "Articles"] in [line.split() for line in table.splitlines()]
+    assert ["Mary", "Smith", "3"] in [line.split() for line in table.splitlines()]
