@@ -51,6 +51,8 @@ class Matcher:
                 alternatives = frozenset()
             patterns.append(_Pattern(words.words, words.prefix, alternatives))
         self.patterns = list(dict.fromkeys(patterns))
+        # For each term, the index of the pattern that finds it (equal terms share one).
+        self.term_patterns = [self.patterns.index(p) for p in patterns]
 
     def __bool__(self) -> bool:
         return bool(self.patterns)
