@@ -365,9 +365,15 @@ def _dry_run(paths, options, as_json: bool, *, no_color: bool = False) -> None:
 
 @cli.command(
     short_help="Read articles in full, by id or id prefix.",
-    sections={"Output": ["as_json", "pager"]},
+    sections={"Output": ["highlight", "as_json", "pager"]},
 )
 @click.argument("ids", nargs=-1, required=True, shell_complete=complete_ids)
+@click.option(
+    "--highlight",
+    metavar="QUERY",
+    help="Mark the words QUERY finds (search's query language): reverse video on a terminal, "
+    "else **word**, the text's own * and \\ escaped as \\* and \\\\.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the articles as JSON.")
 @click.option(
     "--pager/--no-pager",
@@ -375,16 +381,18 @@ def _dry_run(paths, options, as_json: bool, *, no_color: bool = False) -> None:
     help="Page long output through $PAGER (less) when on a terminal. [default: pager]",
 )
 @click.pass_context
-def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, pager: bool) -> None:
+def show(ctx: click.Context, ids: tuple[str, ...], highlight: str | None, as_json: bool, pager: bool) -> None:
     """Print articles in full, by id or by a unique id prefix (at least 4 characters).
 
     On a terminal the articles are shown through your pager ($PAGER, else `less`);
-    piped or redirected output is never paged.
+    piped or redirected output is never paged. The other copies of each article's story
+    (re-sent, syndicated) are listed under its details.
 
     \b
     Examples:
       newscli show 79019f60
       newscli show 79019f60 --json | jq -r .body
+      newscli show 79019f60 --highlight 'russian forces'
       newscli search kharkiv --format ids | xargs newscli show --no-pager
 
     \b
@@ -401,8 +409,17 @@ def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, pager: bool) -
         write_json(articles[0] if len(articles) == 1 else articles)
         return
     from newscli.render import show_articles
+    from newscli.stories import copies
 
-    show_articles(articles, no_color=ctx.obj["no_color"], pager=pager)
+    matcher = None
+    if highlight is not None:
+        from newscli.matching import Matcher
+        from newscli.search import SearchRequest, compile_request
+
+        compiled = compile_request(conn, SearchRequest(highlight))
+        matcher = Matcher(compiled.terms, compiled.lookup)
+    listed = [copies(conn, article["id"]) for article in articles]
+    show_articles(articles, no_color=ctx.obj["no_color"], pager=pager, matcher=matcher, copies=listed)
 
 
 @cli.command(short_help="What the archive holds, in numbers.", sections={"Output": ["top", "as_json"]})
@@ -526,7 +543,7 @@ def _notes(compiled) -> None:
     cls=QueryCommand,
     short_help="Find articles, best match first.",
     sections={"Filters": [*FILTER_NAMES, "raw"],
-              "Results": ["sort", "limit", "offset", "count_only", "explain"],
+              "Results": ["sort", "limit", "offset", "all_copies", "count_only", "explain"],
               "Output": ["output_format", "json_flag"]},
 )  # fmt: skip
 @click.argument("query", nargs=-1, required=True)
@@ -553,7 +570,13 @@ def _notes(compiled) -> None:
     metavar="N",
     help="Skip the first N results (the next page: --offset 20).",
 )
-@click.option("--count", "count_only", is_flag=True, help="Print only the number of matches.")
+@click.option(
+    "--all-copies",
+    is_flag=True,
+    help="Every copy of a story (re-sent, syndicated) as its own result; by default one result "
+    "per story says how many other copies match.",
+)
+@click.option("--count", "count_only", is_flag=True, help="Print only the number of matching articles.")
 @click.option(
     "--explain", is_flag=True, help="Say how the query was read (words, forms, filters), search nothing."
 )
@@ -561,7 +584,7 @@ def _notes(compiled) -> None:
 @output_options()
 @click.pass_context
 def search(ctx: click.Context, query, since, until, sources, tags, authors, langs, sort, limit, offset,
-           count_only, explain, raw, output_format) -> None:  # fmt: skip
+           all_copies, count_only, explain, raw, output_format) -> None:  # fmt: skip
     """Find articles: all the words of QUERY, best match first.
 
     \b
@@ -582,8 +605,14 @@ def search(ctx: click.Context, query, since, until, sources, tags, authors, lang
     language. `--explain` shows how a query was read.
 
     \b
+    Copies of one story (re-sent, syndicated: nearly the same body) are one result, the
+    best placed, with "+N copies"; --all-copies lists each. Equal scores go newest first.
+
+    \b
     Machine formats mark the matched words in `snippet` as **word**. `score` is the
-    relevance (negated BM25, title x10, subtitle x5, body x1): higher is better.
+    relevance (BM25F: title, subtitle and body each normalised by its own length):
+    higher is better. `story` is the story's key (the id of its first article),
+    `copies` how many other articles of it match.
 
     \b
     Examples:
@@ -606,6 +635,7 @@ def search(ctx: click.Context, query, since, until, sources, tags, authors, lang
         limit=limit,
         offset=offset,
         raw=raw,
+        all_copies=all_copies,
     )
     conn = _read(ctx)
     compiled = compile_request(conn, request)
@@ -627,9 +657,12 @@ def search(ctx: click.Context, query, since, until, sources, tags, authors, lang
         total = (
             offset + shown
             if (limit == 0 or shown < limit) and (shown or not offset)
-            else count_matches(conn, request, compiled)
+            else count_matches(conn, request, compiled, stories=not all_copies)
         )
-        click.echo(_page_note(offset, shown, total), err=True)
+        articles = None
+        if not all_copies and total and (any(r["copies"] for r in results) or shown < total):
+            articles = count_matches(conn, request, compiled)
+        click.echo(_page_note(offset, shown, total, articles if articles != total else None), err=True)
         sys.exit(0 if results else 1)
     from newscli.matching import marked
     from newscli.render import write_rows
@@ -678,10 +711,15 @@ def _explain(ctx, conn, request, compiled, output_format) -> None:
         render_explain(_console(ctx), report)
 
 
-def _page_note(offset: int, shown: int, total: int) -> str:
-    plural = "match" if total == 1 else "matches"
+def _page_note(offset: int, shown: int, total: int, articles: int | None = None) -> str:
+    """The line under a page of results; `articles` (when results are stories, and their
+    copies make more articles) is said after the number of stories."""
     if total == 0:
         return "no matches"
+    if articles is None:
+        plural = "match" if total == 1 else "matches"
+    else:
+        plural = ("story" if total == 1 else "stories") + f" ({articles} articles with their copies)"
     if not shown:
         return f"no results after --offset {offset}: there are {total} {plural}"
     if offset == 0 and shown == total:
@@ -696,7 +734,7 @@ def _page_note(offset: int, shown: int, total: int) -> str:
     cls=QueryCommand,
     short_help="Count matching articles per day, week, month or year.",
     sections={"Filters": [*FILTER_NAMES, "raw"],
-              "Periods": ["by", "as_list"],
+              "Periods": ["by", "as_list", "stories"],
               "Output": ["output_format", "json_flag"]},
 )  # fmt: skip
 @click.argument("query", nargs=-1)
@@ -712,11 +750,17 @@ def _page_note(offset: int, shown: int, total: int) -> str:
     is_flag=True,
     help="List the matching articles under their periods instead of counting.",
 )
+@click.option(
+    "--stories",
+    is_flag=True,
+    help="Count stories, not articles: copies of one story (re-sent, syndicated) count once, "
+    "on the day of the first.",
+)
 @click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
 @output_options(formats=("table", "json", "jsonl", "csv", "tsv", "ids"))
 @click.pass_context
-def timeline(ctx: click.Context, query, since, until, sources, tags, authors, langs, by, as_list, raw,
-             output_format) -> None:  # fmt: skip
+def timeline(ctx: click.Context, query, since, until, sources, tags, authors, langs, by, as_list, stories,
+             raw, output_format) -> None:  # fmt: skip
     """Count the articles matching QUERY (all articles without one) per period.
 
     Same query language and filters as `newscli search`. Every period between the first
@@ -743,6 +787,8 @@ def timeline(ctx: click.Context, query, since, until, sources, tags, authors, la
     text = " ".join(query) if query else None
     request = SearchRequest(text, _filters(since, until, sources, tags, authors, langs), raw=raw)
     conn = _read(ctx)
+    if as_list and stories:
+        raise CliError("--stories counts stories; --list lists every article: give one of them")
     if as_list:
         from newscli.timeline import LIST_COLUMNS, list_articles
 
@@ -764,7 +810,7 @@ def timeline(ctx: click.Context, query, since, until, sources, tags, authors, la
 
     if output_format == "ids":
         raise CliError("--format ids lists articles: use it with --list")
-    chart = build_timeline(conn, request, by=by)
+    chart = build_timeline(conn, request, by=by, stories=stories)
     if output_format == "table":
         if chart.total:
             from newscli.render import timeline_table
@@ -777,7 +823,7 @@ def timeline(ctx: click.Context, query, since, until, sources, tags, authors, la
 
         write_rows(chart.periods, PERIOD_COLUMNS, output_format)
         if chart.undated:
-            click.echo(undated_note(chart.undated), err=True)
+            click.echo(undated_note(chart.undated, chart.stories), err=True)
     sys.exit(0 if chart.total else 1)
 
 

@@ -81,9 +81,10 @@ def band_keys(words: Sequence[str]) -> tuple[int, ...]:
     values = signature.reshape(BANDS, ROWS)
     keys = []
     for band, row in enumerate(values):
-        # One 63-bit key per band, its number mixed in so that bands never collide.
-        digest = zlib.crc32(row.tobytes(), band) << 31 ^ zlib.adler32(row.tobytes(), band + 1)
-        keys.append(digest & (2**63 - 1))
+        # A 31-bit key per band, its number mixed in (4 bytes in SQLite's records, where 63
+        # bits take 8: a quarter of the table). Two different bands meeting by chance is
+        # one in 2**31 a lookup, and a copy needs MIN_SHARED of them.
+        keys.append(zlib.crc32(row.tobytes(), band) & (2**31 - 1))
     return tuple(keys)
 
 
@@ -118,17 +119,6 @@ def story_sql(seq: str = "a.seq") -> str:
     return STORY_OF.format(seq=seq)
 
 
-def copies_of(conn: sqlite3.Connection, seq: int) -> list[int]:
-    """The seqs of the other articles of the story of article `seq`, in import order."""
-    story = conn.execute(f"SELECT {story_sql('?')}", (seq, seq)).fetchone()[0]
-    rows = conn.execute(
-        f"SELECT seq FROM {STORIES_TABLE} WHERE story = ? AND seq != ? "
-        "UNION SELECT ? WHERE ? != ? ORDER BY 1",
-        (story, seq, story, story, seq),
-    )
-    return [s for (s,) in rows]
-
-
 def stories_of(conn: sqlite3.Connection, seqs: Iterable[int]) -> dict[int, int]:
     """{seq: story} for articles (a story is the seq of its first article)."""
     rows = conn.execute(
@@ -144,3 +134,19 @@ def story_keys(conn: sqlite3.Connection, stories: Iterable[int]) -> dict[int, st
         (json.dumps(list(stories)),),
     )
     return dict(rows)
+
+
+def copies(conn: sqlite3.Connection, article_id: str) -> list[dict]:
+    """The other articles of the story of the article `article_id` (id, published, source,
+    title), in import order."""
+    row = conn.execute("SELECT seq FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if row is None:
+        return []
+    seq = row[0]
+    story = stories_of(conn, [seq])[seq]
+    rows = conn.execute(
+        f"SELECT a.id, a.published, a.source, a.title FROM articles a WHERE a.seq != ? AND a.seq IN "
+        f"(SELECT seq FROM {STORIES_TABLE} WHERE story = ? UNION SELECT ?) ORDER BY a.seq",
+        (seq, story, story),
+    )
+    return [dict(zip(("id", "published", "source", "title"), r, strict=True)) for r in rows]

@@ -32,6 +32,7 @@ class Timeline:
     undated: int = 0  # matching articles without a (usable) publication date
     first: str | None = None  # the first and last publication day among the matches
     last: str | None = None
+    stories: bool = False  # counts stories (each on its first matching day), not articles
 
     @property
     def dated(self) -> int:
@@ -115,9 +116,11 @@ def build_timeline(
     *,
     by: str | None = None,
     plan: str | None = None,
+    stories: bool = False,
 ) -> Timeline:
     """Counts of the articles matching the request's query (all articles if None) and
-    filters per period.
+    filters per period; `stories`: of the stories they belong to, copies counted once, on
+    the day of the story's first matching article (newscli.stories).
 
     The chart spans from the filters' `since` (else the first matching day) to `until`
     (else the last), every period in between included, with 0 where nothing was published.
@@ -132,6 +135,13 @@ def build_timeline(
     per_day: dict[date, int] = {}
     undated = 0
     sql = f"SELECT substr(a.published, 1, 10) AS day, count(*) {from_where} GROUP BY day"
+    if stories:
+        from newscli.stories import story_sql
+
+        sql = (
+            f"SELECT day, count(*) FROM (SELECT min(substr(a.published, 1, 10)) AS day {from_where} "
+            f"GROUP BY {story_sql()}) GROUP BY day"
+        )
     for text, n in conn.execute(sql, params):
         day = _day(text)
         if day is None:
@@ -139,7 +149,7 @@ def build_timeline(
         else:
             per_day[day] = per_day.get(day, 0) + n
     if not per_day:
-        return Timeline(by=by or "month", undated=undated)
+        return Timeline(by=by or "month", undated=undated, stories=stories)
     first_match, last_match = min(per_day), max(per_day)
     first = _day(since) or first_match
     last = _day(until) or last_match
@@ -173,6 +183,7 @@ def build_timeline(
         undated=undated,
         first=first_match.isoformat(),
         last=last_match.isoformat(),
+        stories=stories,
     )
 
 

@@ -11,7 +11,7 @@ from newscli.archive import connect_readonly, insert_batch, open_archive
 from newscli.importers import import_paths
 from newscli.search import compile_request, search_articles
 
-WIRE = "fixtures/wire/wire-flashes.jsonl"
+WIRE = "fixtures/ranking/wire-flashes-and-stories.jsonl"
 # Word, and the topic label of the stories it is about.
 QUERIES = [("oil", "energy"), ("opec", "energy"), ("striker", "sport"), ("league", "sport")]
 TOP = 5
