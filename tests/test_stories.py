@@ -55,6 +55,15 @@ def test_search_shows_one_result_per_story(run, copies_db):
     table = run("search", "vistula", env={"COLUMNS": "250"})
     assert "+2 copies" in table.stdout
     assert table.stderr.strip() == "3 stories (5 articles with their copies)"
+    for args, note in [
+        ((), "results 1–1 of 3 stories (5 articles with their copies); next page: --offset 1"),
+        (
+            ("--source", "wire"),
+            "results 1–1 of 3 stories (4 articles with their copies); next page: --offset 1",
+        ),
+        (("--all-copies",), "results 1–1 of 5 matches; next page: --offset 1"),
+    ]:
+        assert run("search", "vistula", "--limit", "1", *args).stderr.strip() == note
 
 
 def test_copies_count_only_what_matches(run, copies_db):
