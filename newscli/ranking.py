@@ -119,16 +119,21 @@ class BM25F:
     ) -> None:
         """`terms`: the query's positive terms, each with the field it is restricted to."""
         self.conn = conn
-        self.articles, self.averages = field_averages(conn)
-        # FTS5 normalises by the whole article against the average article.
-        self.average_length = sum(self.averages) if self.articles else 1.0
-        self.terms: list[tuple[float, list[str]]] = []  # (idf, the FTS5 phrases it is)
-        for term, field in terms:
-            holding = conn.execute(
+        holding = [
+            conn.execute(
                 f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?",
                 (_in_field(render_term(term, forms), field),),
             ).fetchone()[0]
-            self.terms.append((self.idf(holding), [_in_field(p, field) for p in _phrases(term, forms)]))
+            for term, field in terms
+        ]
+        self.articles, self.averages = field_averages(conn)
+        # FTS5 normalises by the whole article against the average article.
+        self.average_length = sum(self.averages) if self.articles else 1.0
+        # (idf, the FTS5 phrases it is) per term
+        self.terms: list[tuple[float, list[str]]] = [
+            (self.idf(n), [_in_field(p, field) for p in _phrases(term, forms)])
+            for n, (term, field) in zip(holding, terms, strict=True)
+        ]
 
     def idf(self, holding: int) -> float:
         """FTS5's idf (its floor too), so that scores stay on BM25's scale."""

@@ -404,16 +404,16 @@ def _best(
     assert compiled.expression is not None
     page, offset = _page_bounds(request)
     want = offset + page if page > 0 else None
-    n = -1 if want is None else max(RESCORE_MIN, want)
+    n = -1 if want is None else min(max(RESCORE_MIN, want), SQLITE_MAX_INT)
     while True:
         candidates = _candidates(conn, compiled.expression, where, params, n, plan)
         ranked = _rescored(conn, candidates, scorer)
         if not request.all_copies:
             seen: set[int] = set()
             ranked = [r for r in ranked if not (r[2] in seen or seen.add(r[2]))]  # type: ignore[func-returns-value]
-        if want is None or len(candidates) < n or len(ranked) >= want or n >= SQLITE_MAX_INT // 4:
+        if want is None or len(candidates) < n or len(ranked) >= want or n == SQLITE_MAX_INT:
             break
-        n *= 4
+        n = min(n * 4, SQLITE_MAX_INT)
     end = None if page < 0 else offset + page
     return [(seq, value) for seq, value, _ in ranked[offset:end]]
 

@@ -5,13 +5,13 @@ import json
 import sys
 
 import pytest
-from conftest import SHARED, needs_shared, req
+from conftest import FIXTURES, ROOT, SHARED, needs_shared, req
 
 from newscli.archive import connect_readonly, insert_batch, open_archive
 from newscli.importers import import_paths
 from newscli.search import compile_request, search_articles
 
-WIRE = "fixtures/ranking/wire-flashes-and-stories.jsonl"
+WIRE = FIXTURES / "ranking" / "wire-flashes-and-stories.jsonl"
 # Word, and the topic label of the stories it is about.
 QUERIES = [("oil", "energy"), ("opec", "energy"), ("striker", "sport"), ("league", "sport")]
 TOP = 5
@@ -21,7 +21,7 @@ TOP = 5
 def wire(tmp_path_factory):
     path = tmp_path_factory.mktemp("wire") / "wire.db"
     db = open_archive(path, create=True)
-    import_paths(db.conn, [WIRE], parallel=False)
+    import_paths(db.conn, [str(WIRE)], parallel=False)
     db.conn.close()
     conn = connect_readonly(path)
     yield conn
@@ -124,11 +124,11 @@ def test_equal_scores_go_newest_first_then_last_imported(tmp_path):
 @pytest.mark.slow
 def test_on_the_labelled_wire_corpus_flashes_fall_and_precision_does_not_drop(tmp_path):
     """benchmarks/ranking.py's corpus: BBC stories by topic, with flashes made from them."""
-    sys.path.insert(0, "benchmarks")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import ranking as bench
     finally:
-        sys.path.remove("benchmarks")
+        sys.path.remove(str(ROOT / "benchmarks"))
     records = bench.wire_records(SHARED / "corpora" / "bbc")
     queries = bench.topical_words(records, 10)
     path = tmp_path / "wire.db"
