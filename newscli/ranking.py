@@ -153,9 +153,12 @@ class BM25F:
         for idf, phrases in self.terms:
             hits = {seq: [0, 0, 0] for seq in sizes}
             for phrase in phrases:
+                # `+rowid`: one pass over the phrase's doclist, the candidates picked from it;
+                # a rowid lookup per candidate re-reads the doclist each time (a prefix such
+                # as elect*: 1.2 s for 100 candidates at 100,000 articles, against 18 ms).
                 rows = self.conn.execute(
                     f"SELECT rowid, {_PER_COLUMN} FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? "
-                    "AND rowid IN (SELECT value FROM json_each(?))",
+                    "AND +rowid IN (SELECT value FROM json_each(?))",
                     (phrase, wanted),
                 )
                 for seq, *values in rows:
