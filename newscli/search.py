@@ -525,20 +525,37 @@ READ_BATCH = 500  # rows read by one statement (one bound parameter, a JSON list
 
 
 def _matching_copies(conn: sqlite3.Connection, compiled: CompiledQuery, stories: set[int]) -> dict[int, int]:
-    """{story: how many of its articles match the query and filters}."""
+    """{story: how many of its articles match the query and filters}, for the stories that
+    have more than one article (most have one: they cost one look-up in the story index)."""
     from newscli.stories import STORIES_TABLE
 
+    members = conn.execute(
+        f"SELECT seq, story FROM {STORIES_TABLE} WHERE story IN "
+        f"(SELECT story FROM {STORIES_TABLE} WHERE story IN (SELECT value FROM json_each(?)) "
+        "GROUP BY story HAVING count(*) > 1)",
+        (json.dumps(sorted(stories)),),
+    ).fetchall()
+    if not members:
+        return {}
+    story_of = dict(members)
     where, params = filter_sql(conn, compiled.filters)
     matching = ""
     if compiled.expression is not None:
-        matching = f" AND a.seq IN ({_MATCHING_ROWIDS})"
-        params = [compiled.expression, *params]
-    rows = conn.execute(
-        f"SELECT s.story, count(*) FROM {STORIES_TABLE} s JOIN articles a ON a.seq = s.seq "
-        f"WHERE s.story IN (SELECT value FROM json_each(?)){matching}{where} GROUP BY s.story",
-        [json.dumps(sorted(stories)), *params],
+        # One pass over the query's matches, the members picked from it (`+`: no look-up
+        # per member, no table of every match).
+        matching = (
+            f" AND a.seq IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? "
+            "AND +rowid IN (SELECT value FROM json_each(?)))"
+        )
+        params = [compiled.expression, json.dumps(list(story_of)), *params]
+    found = conn.execute(
+        f"SELECT a.seq FROM articles a WHERE a.seq IN (SELECT value FROM json_each(?)){matching}{where}",
+        [json.dumps(list(story_of)), *params],
     )
-    return dict(rows)
+    counts: dict[int, int] = {}
+    for (seq,) in found:
+        counts[story_of[seq]] = counts.get(story_of[seq], 0) + 1
+    return counts
 
 
 def _results(
