@@ -171,6 +171,20 @@ def m004_search_index(db: sqlite_utils.Database) -> None:
     db.execute(f"INSERT INTO {index.PENDING_TABLE} (seq, op) SELECT seq, 'add' FROM articles ORDER BY seq")
 
 
+@migration
+def m005_stories(db: sqlite_utils.Database) -> None:
+    # Copies of one story (re-sent, syndicated) share a story: see newscli/stories.py.
+    # Articles already stored are filed under their stories by index.sync, in batches with
+    # a progress bar, as m004 had them indexed: queued here in import order, so that the
+    # first of each story names it.
+    from newscli import index, stories
+
+    table = db.table(stories.STORIES_TABLE).create({"seq": int, "story": int}, pk="seq", not_null={"story"})
+    table.create_index(["story"], index_name=f"idx_{stories.STORIES_TABLE}_story")
+    db.execute(stories.BANDS_SCHEMA)
+    db.execute(f"INSERT INTO {index.PENDING_TABLE} (seq, op) SELECT seq, 'story' FROM articles ORDER BY seq")
+
+
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     """The names of the migrations this file has had, in the order they were applied."""
     if not conn.execute(
@@ -560,6 +574,7 @@ def insert_batch(
     rows: list[tuple],
     prepared: list[tuple[str, str, str]] | None = None,
     forms: list[tuple[str, str]] | None = None,
+    bands: list[tuple[int, ...]] | None = None,
 ) -> tuple[int, int, int]:
     """Insert rows (in ARTICLE_COLUMNS order) in one transaction; return (inserted, undated,
     dated): the rows inserted, those of them without a publication date, and the articles
@@ -567,7 +582,8 @@ def insert_batch(
 
     `prepared` holds each row's fields as the search index stores them, and `forms` the
     (stem key, word) pairs to file, as the import's parsing process works them out
-    (index.prepare); both are worked out here when not given. Rows whose id is already
+    (index.prepare), and `bands` each body's band keys, by which the new articles are filed
+    under their stories (newscli.stories); all are worked out here when not given. Rows whose id is already
     stored are skipped, but for that date: an article imported undated (its date
     unreadable, or day and month either way round) gets it when an import reads it
     (`--dayfirst`, a newer newscli). Both FTS indexes are filled once per batch from the
@@ -578,10 +594,10 @@ def insert_batch(
     faster (20,000 articles of 300 words: 0.84-0.89 s, against 1.11-1.27 s for insert_all in
     the same transactions, the index filled by the trigger).
     """
-    from newscli import index
+    from newscli import index, stories
 
-    if prepared is None:
-        rows, prepared, forms = _prepare_rows(rows)
+    if prepared is None or bands is None:
+        rows, prepared, forms, bands = _prepare_rows(rows)
     try:
         conn.execute("BEGIN IMMEDIATE")  # waits up to BUSY_TIMEOUT_MS for another writer
     except sqlite3.OperationalError as e:
@@ -603,10 +619,13 @@ def insert_batch(
             (before,),
         )
         new = dict(conn.execute("SELECT id, seq FROM articles WHERE seq > ?", (before,)).fetchall())
-        index.add(
-            conn,
-            [(new.pop(row[0]), fields) for row, fields in zip(rows, prepared, strict=True) if row[0] in new],
-        )
+        added = [
+            (new.pop(row[0]), fields, keys)
+            for row, fields, keys in zip(rows, prepared, bands, strict=True)
+            if row[0] in new
+        ]
+        index.add(conn, [(seq, fields) for seq, fields, _ in added])
+        stories.assign(conn, [(seq, keys) for seq, _, keys in added])
         index.add_forms(conn, forms or ())
         undated = conn.execute(
             "SELECT count(*) FROM articles WHERE seq > ? AND published IS NULL", (before,)
@@ -630,14 +649,14 @@ def insert_batch(
     return inserted, undated, dated
 
 
-def _prepare_rows(rows: list[tuple]) -> tuple[list[tuple], list, list]:
+def _prepare_rows(rows: list[tuple]) -> tuple[list[tuple], list, list, list]:
     """Rows given without their search index fields (by tests and tools): analysed here,
     their language filled in when the row leaves it out."""
     from newscli import index
 
     lang_at = ARTICLE_COLUMNS.index("lang")
     seen = index.FormsSeen()
-    full, prepared, forms = [], [], []
+    full, prepared, forms, bands = [], [], [], []
     for row in rows:
         lang = row[lang_at] if len(row) > lang_at else None
         p = index.prepare(row[1], row[2], row[3], lang)
@@ -646,4 +665,5 @@ def _prepare_rows(rows: list[tuple]) -> tuple[list[tuple], list, list]:
         full.append(row)
         prepared.append(p.fields)
         forms.extend(seen.new_forms(p))
-    return full, prepared, forms
+        bands.append(p.bands)
+    return full, prepared, forms, bands

@@ -369,9 +369,15 @@ def _dry_run(paths, options, as_json: bool, *, no_color: bool = False) -> None:
 
 @cli.command(
     short_help="Read articles in full, by id or id prefix.",
-    sections={"Output": ["as_json", "cite", "pager"]},
+    sections={"Output": ["highlight", "as_json", "cite", "pager"]},
 )
 @click.argument("ids", nargs=-1, required=True, shell_complete=complete_ids)
+@click.option(
+    "--highlight",
+    metavar="QUERY",
+    help="Mark the words QUERY finds (search's query language): reverse video on a terminal, "
+    "else **word**, the text's own * and \\ escaped as \\* and \\\\.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the articles as JSON.")
 @click.option(
     "--cite",
@@ -384,17 +390,25 @@ def _dry_run(paths, options, as_json: bool, *, no_color: bool = False) -> None:
     help="Page long output through $PAGER (less) when on a terminal. [default: pager]",
 )
 @click.pass_context
-def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, cite: str | None, pager: bool) -> None:
+def show(
+    ctx: click.Context,
+    ids: tuple[str, ...],
+    highlight: str | None,
+    as_json: bool,
+    cite: str | None,
+    pager: bool,
+) -> None:
     """Print articles in full, by id or by a unique id prefix (at least 4 characters).
 
     On a terminal the articles are shown through your pager ($PAGER, else `less`);
-    piped or redirected output is never paged.
+    piped or redirected output is never paged. The other copies of each article's story
+    (re-sent, syndicated) are listed under its details.
 
     \b
     Examples:
       newscli show 79019f60
       newscli show 79019f60 --json | jq -r .body
-      newscli show 79019f60 --cite apa
+      newscli show 79019f60 --highlight 'russian forces'
       newscli search kharkiv --format ids | xargs newscli show --cite bibtex > kharkiv.bib
 
     \b
@@ -417,8 +431,17 @@ def show(ctx: click.Context, ids: tuple[str, ...], as_json: bool, cite: str | No
         write_json(articles[0] if len(articles) == 1 else articles)
         return
     from newscli.render import show_articles
+    from newscli.stories import copies
 
-    show_articles(articles, no_color=ctx.obj["no_color"], pager=pager)
+    matcher = None
+    if highlight is not None:
+        from newscli.matching import Matcher
+        from newscli.search import SearchRequest, compile_request
+
+        compiled = compile_request(conn, SearchRequest(highlight))
+        matcher = Matcher(compiled.terms, compiled.lookup)
+    listed = [copies(conn, article["id"]) for article in articles]
+    show_articles(articles, no_color=ctx.obj["no_color"], pager=pager, matcher=matcher, copies=listed)
 
 
 @cli.command(short_help="What the archive holds, in numbers.", sections={"Output": ["top", "as_json"]})
@@ -541,7 +564,7 @@ def _notes(compiled) -> None:
     cls=QueryCommand,
     short_help="Find articles, best match first.",
     sections={"Filters": [*FILTER_NAMES, "raw"],
-              "Results": ["sort", "limit", "offset", "count_only", "explain"],
+              "Results": ["sort", "limit", "offset", "all_copies", "count_only", "explain"],
               "Output": ["output_format", "json_flag"]},
 )  # fmt: skip
 @click.argument("query", nargs=-1, required=True)
@@ -568,7 +591,13 @@ def _notes(compiled) -> None:
     metavar="N",
     help="Skip the first N results (the next page: --offset 20).",
 )
-@click.option("--count", "count_only", is_flag=True, help="Print only the number of matches.")
+@click.option(
+    "--all-copies",
+    is_flag=True,
+    help="Every copy of a story (re-sent, syndicated) as its own result; by default one result "
+    "per story says how many other copies match.",
+)
+@click.option("--count", "count_only", is_flag=True, help="Print only the number of matching articles.")
 @click.option(
     "--explain", is_flag=True, help="Say how the query was read (words, forms, filters), search nothing."
 )
@@ -576,7 +605,7 @@ def _notes(compiled) -> None:
 @output_options()
 @click.pass_context
 def search(ctx: click.Context, query, since, until, sources, tags, authors, langs, sort, limit, offset,
-           count_only, explain, raw, output_format) -> None:  # fmt: skip
+           all_copies, count_only, explain, raw, output_format) -> None:  # fmt: skip
     """Find articles: all the words of QUERY, best match first.
 
     \b
@@ -597,8 +626,14 @@ def search(ctx: click.Context, query, since, until, sources, tags, authors, lang
     language. `--explain` shows how a query was read.
 
     \b
+    Copies of one story (re-sent, syndicated: nearly the same body) are one result, the
+    best placed, with "+N copies"; --all-copies lists each. Equal scores go newest first.
+
+    \b
     Machine formats mark the matched words in `snippet` as **word**. `score` is the
-    relevance (negated BM25, title x10, subtitle x5, body x1): higher is better.
+    relevance (BM25F: title, subtitle and body each normalised by its own length):
+    higher is better. `story` is the story's key (the id of its first article),
+    `copies` how many other articles of it match.
 
     \b
     Examples:
@@ -621,6 +656,7 @@ def search(ctx: click.Context, query, since, until, sources, tags, authors, lang
         limit=limit,
         offset=offset,
         raw=raw,
+        all_copies=all_copies,
     )
     conn = _read(ctx)
     compiled = compile_request(conn, request)
@@ -642,9 +678,12 @@ def search(ctx: click.Context, query, since, until, sources, tags, authors, lang
         total = (
             offset + shown
             if (limit == 0 or shown < limit) and (shown or not offset)
-            else count_matches(conn, request, compiled)
+            else count_matches(conn, request, compiled, stories=not all_copies)
         )
-        click.echo(_page_note(offset, shown, total), err=True)
+        articles = None
+        if not all_copies and total and (any(r["copies"] for r in results) or shown < total):
+            articles = count_matches(conn, request, compiled)
+        click.echo(_page_note(offset, shown, total, articles if articles != total else None), err=True)
         sys.exit(0 if results else 1)
     from newscli.matching import marked
     from newscli.render import write_rows
@@ -693,10 +732,15 @@ def _explain(ctx, conn, request, compiled, output_format) -> None:
         render_explain(_console(ctx), report)
 
 
-def _page_note(offset: int, shown: int, total: int) -> str:
-    plural = "match" if total == 1 else "matches"
+def _page_note(offset: int, shown: int, total: int, articles: int | None = None) -> str:
+    """The line under a page of results; `articles` (when results are stories, and their
+    copies make more articles) is said after the number of stories."""
     if total == 0:
         return "no matches"
+    if articles is None:
+        plural = "match" if total == 1 else "matches"
+    else:
+        plural = ("story" if total == 1 else "stories") + f" ({articles} articles with their copies)"
     if not shown:
         return f"no results after --offset {offset}: there are {total} {plural}"
     if offset == 0 and shown == total:
@@ -728,6 +772,12 @@ def _page_note(offset: int, shown: int, total: int) -> str:
     is_flag=True,
     help="List the matching articles under their periods instead of counting.",
 )
+@click.option(
+    "--stories",
+    is_flag=True,
+    help="Count stories, not articles: copies of one story (re-sent, syndicated) count once, "
+    "on the day of the first.",
+)
 @click.option("--raw", is_flag=True, help="QUERY is an SQLite FTS5 expression, used as is.")
 @click.option("--compare", multiple=True, metavar="QUERY",
               help="Another query counted beside QUERY, same filters (repeat for more).")  # fmt: skip
@@ -741,7 +791,6 @@ def _page_note(offset: int, shown: int, total: int) -> str:
     metavar="N",
     help="--split: the N values with most articles, the rest as 'other' (default 6, 0 all).",
 )
-@click.option("--stories", is_flag=True, help="Count stories (copies of one story once), not articles.")
 @click.option(
     "--peaks", is_flag=True, help="Also the periods that jump above the recent level, with headlines."
 )
@@ -801,6 +850,8 @@ def timeline(ctx: click.Context, query, since, until, sources, tags, authors, la
 
         plot_path = check_plot(plot)
     conn = _read(ctx)
+    if as_list and stories:
+        raise CliError("--stories counts stories; --list lists every article: give one of them")
     if as_list:
         from newscli.timeline import LIST_COLUMNS, list_articles
 
@@ -852,7 +903,7 @@ def timeline(ctx: click.Context, query, since, until, sources, tags, authors, la
         else:
             write_rows(chart.periods, timelines.json_columns(chart), output_format)
         if chart.undated:
-            click.echo(undated_note(chart.undated), err=True)
+            click.echo(undated_note(chart.undated, chart.stories), err=True)
     if plot_path is not None and chart.periods:
         from newscli.plot import write_plot
 

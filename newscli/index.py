@@ -82,6 +82,7 @@ class Prepared:
     lang: str | None
     fields: tuple[str, str, str]
     stemmed: frozenset[str]
+    bands: tuple[int, ...] = ()  # the body's band keys (newscli.stories)
 
 
 def prepare(title: str | None, subtitle: str | None, body: str | None, lang: str | None = None) -> Prepared:
@@ -90,8 +91,11 @@ def prepare(title: str | None, subtitle: str | None, body: str | None, lang: str
         from newscli.languages import detect_language
 
         lang = detect_language(title, subtitle, body)
+    from newscli.stories import band_keys
+
     fields = (analysis.index_text(title), analysis.index_text(subtitle), analysis.index_text(body))
-    return Prepared(lang, fields, frozenset(analysis.stemmed_words((title, subtitle, body), lang, fields)))
+    stemmed = frozenset(analysis.stemmed_words((title, subtitle, body), lang, fields))
+    return Prepared(lang, fields, stemmed, band_keys(fields[2].split()))
 
 
 class FormsSeen:
@@ -199,18 +203,26 @@ def sync(
 
 
 def _apply(conn: sqlite3.Connection, rows: list, seen: FormsSeen) -> int:
-    """Apply one batch of pending changes, article by article, in the order they were made."""
+    """Apply one batch of pending changes, article by article, in the order they were made:
+    index what changed, and file the articles without a story under theirs."""
+    from newscli import stories
+
     removals: dict[int, tuple] = {}  # the oldest text of each article: what the index holds
     to_add: list[int] = []
+    to_file: list[int] = []
     for _, seq, op, title, subtitle, body in rows:
         if op == "remove":
             removals.setdefault(seq, (title, subtitle, body))
+        elif op == "story":
+            to_file.append(seq)
         elif seq not in to_add:
             to_add.append(seq)
+            to_file.append(seq)
     for seq, texts in removals.items():
         if _indexed(conn, seq):
             _remove(conn, seq, *texts)
     added = 0
+    bands: dict[int, tuple[int, ...]] = {}
     for seq in to_add:
         if _indexed(conn, seq):
             continue  # already indexed and unchanged since
@@ -225,7 +237,19 @@ def _apply(conn: sqlite3.Connection, rows: list, seen: FormsSeen) -> int:
             conn.execute("UPDATE articles SET lang = ? WHERE seq = ?", (prepared.lang, seq))
         add(conn, [(seq, prepared.fields)])
         add_forms(conn, seen.new_forms(prepared))
+        bands[seq] = prepared.bands
         added += 1
+    filed = []
+    for seq in dict.fromkeys(to_file):
+        if conn.execute(f"SELECT 1 FROM {stories.STORIES_TABLE} WHERE seq = ?", (seq,)).fetchone():
+            continue  # filed already (a changed article stays in its story)
+        if seq not in bands:
+            row = conn.execute("SELECT body FROM articles WHERE seq = ?", (seq,)).fetchone()
+            if row is None:
+                continue
+            bands[seq] = stories.band_keys(analysis.words(row[0]))
+        filed.append((seq, bands[seq]))
+    stories.assign(conn, filed)
     return added
 
 

@@ -61,6 +61,8 @@ class Matcher:
                     self._by_word.setdefault(word, []).append(p)
             else:
                 self._others.append((p, pattern))
+        # For each term, the index of the pattern that finds it (equal terms share one).
+        self.term_patterns = [self.patterns.index(p) for p in patterns]
 
     def __bool__(self) -> bool:
         return bool(self.patterns)

@@ -81,13 +81,44 @@ def write_json(data: Any, out: IO[str] | None = None) -> None:
     out.write("\n")
 
 
-def render_article(console, article: dict) -> None:
-    """An article for reading: headline, standfirst, dates and source, then the body."""
+def escape_markers(text: str) -> str:
+    """Text where `**` marks matches: its own asterisks and backslashes backslash-escaped,
+    as Markdown reads them, so that every unescaped `**` is a marker."""
+    return text.replace("\\", "\\\\").replace("*", "\\*")
+
+
+def marked_text(text: str, *, terminal: bool, style: str | None = None):
+    """Cleaned text holding MARK_START/MARK_END (newscli.matching) as rich Text: the matches
+    in reverse video on a terminal, else between `**` with the text's own `*` escaped."""
     from rich.text import Text
 
-    console.print(Text(clean(article["title"], one_line=True), style="bold"))
+    from newscli.matching import parts
+
+    out = Text(style=style or "")
+    for part, is_match in parts(text):
+        if terminal:
+            out.append(part, style=MATCH_STYLE if is_match else None)
+        else:
+            out.append(f"**{escape_markers(part)}**" if is_match else escape_markers(part))
+    return out
+
+
+def render_article(console, article: dict, matcher=None, copies: list[dict] | None = None) -> None:
+    """An article for reading: headline, standfirst, dates and source, then the body; with
+    a matcher, its matches marked (see marked_text); the other copies of its story listed."""
+    from rich.text import Text
+
+    def text(value: str, *, one_line: bool = False, style: str | None = None):
+        if matcher is None:
+            return Text(clean(value, one_line=one_line), style=style or "")
+        from newscli.matching import highlight
+
+        found, _ = highlight(value, matcher)
+        return marked_text(clean(found, one_line=one_line), terminal=console.is_terminal, style=style)
+
+    console.print(text(article["title"], one_line=True, style="bold"))
     if article.get("subtitle"):
-        console.print(Text(clean(article["subtitle"]), style="italic"))
+        console.print(text(article["subtitle"], style="italic"))
     meta = []
     for label, key in (("Published", "published"), ("Retrieved", "retrieved"),
                        ("Source", "source"), ("URL", "url")):  # fmt: skip
@@ -105,9 +136,22 @@ def render_article(console, article: dict) -> None:
         line.append(f"{label}: ", style="dim")
         line.append(value)
         console.print(line)
+    if copies:
+        line = Text()
+        line.append(f"Copies: {len(copies)} other {'article' if len(copies) == 1 else 'articles'} "
+                    "of this story", style="dim")  # fmt: skip
+        console.print(line)
+        for copy in copies:
+            line = Text("  ")
+            line.append(copy["id"][:8])
+            line.append("  " + ((copy["published"] or "")[:10] or "undated"), style="dim")
+            if copy.get("source"):
+                line.append("  " + clean(copy["source"], one_line=True), style="dim")
+            line.append("  " + clean(copy["title"], one_line=True))
+            console.print(line)
     console.print()
-    for paragraph in clean(article["body"]).split("\n\n"):
-        console.print(Text(paragraph))
+    for paragraph in (text(article["body"]) if matcher else Text(clean(article["body"]))).split("\n\n"):
+        console.print(paragraph)
         console.print()
 
 
@@ -117,7 +161,14 @@ def _list_item(item: Any) -> str:
     return item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
 
 
-def show_articles(articles: list[dict], *, no_color: bool = False, pager: bool = True) -> None:
+def show_articles(
+    articles: list[dict],
+    *,
+    no_color: bool = False,
+    pager: bool = True,
+    matcher=None,
+    copies: list[list[dict]] | None = None,
+) -> None:
     """`newscli show`: through the user's pager when both ends are a terminal, else printed.
 
     less is given -FRX unless $LESS says otherwise (as git does): it keeps colours, quits
@@ -129,7 +180,7 @@ def show_articles(articles: list[dict], *, no_color: bool = False, pager: bool =
         for n, article in enumerate(articles):
             if n:
                 console.rule()
-            render_article(console, article)
+            render_article(console, article, matcher, copies[n] if copies else None)
 
     if not (pager and sys.stdin.isatty() and sys.stdout.isatty()):
         draw(make_console(no_color=no_color))
@@ -469,6 +520,8 @@ def search_table(console, results: list[dict]) -> None:
         published = (r.get("published") or "")[:10]
         date = Text(published or "undated", style="" if published else "dim")
         title = Text(clean(r.get("title"), one_line=True), style="bold")
+        if r.get("copies"):
+            title.append(f" +{r['copies']} {'copy' if r['copies'] == 1 else 'copies'}", style="dim")
         source = clean(r.get("source"), one_line=True)
         if compact:
             date.append("\n" + r["id"][:8], style="dim")
@@ -500,7 +553,9 @@ def timeline_table(console, timeline, title: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    articles = "article" if timeline.dated == 1 else "articles"
+    singular, plural = ("story", "stories") if timeline.stories else ("article", "articles")
+    articles = singular if timeline.dated == 1 else plural
+    column = "Stories" if timeline.stories else "Articles"
     header = Text()
     header.append(clean(title, one_line=True), style="bold")
     if timeline.periods:
@@ -510,12 +565,12 @@ def timeline_table(console, timeline, title: str) -> None:
     if timeline.periods:
         largest = max(p["count"] for p in timeline.periods)
         period_width = max(len("Period"), *(len(p["period"]) for p in timeline.periods))
-        count_width = max(len("Articles"), len(str(largest)))
+        count_width = max(len(column), len(str(largest)))
         # Between two columns: a space of padding each side and the box's blank divider.
         bar_width = max(10, console.width - period_width - count_width - 6)
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
         table.add_column("Period", no_wrap=True, min_width=period_width)
-        table.add_column("Articles", justify="right", no_wrap=True, min_width=count_width)
+        table.add_column(column, justify="right", no_wrap=True, min_width=count_width)
         table.add_column("", no_wrap=True, overflow="crop", width=bar_width)
         for p in timeline.periods:
             table.add_row(
@@ -525,13 +580,14 @@ def timeline_table(console, timeline, title: str) -> None:
             )
         console.print(table)
     if timeline.undated:
-        console.print(Text(undated_note(timeline.undated), style="dim"))
+        console.print(Text(undated_note(timeline.undated, timeline.stories), style="dim"))
 
 
-def undated_note(undated: int) -> str:
+def undated_note(undated: int, stories: bool = False) -> str:
+    noun = ("story", "stories") if stories else ("article", "articles")
     if undated == 1:
-        return "1 matching article has no publication date and is not on the chart"
-    return f"{undated} matching articles have no publication date and are not on the chart"
+        return f"1 matching {noun[0]} has no publication date and is not on the chart"
+    return f"{undated} matching {noun[1]} have no publication date and are not on the chart"
 
 
 def timeline_list(console, articles: list[dict]) -> None:

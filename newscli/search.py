@@ -5,9 +5,14 @@ reads the query (newscli.query), looks up the stored forms of its unquoted words
 (`search_forms`) and gives the FTS5 expression over `search_index` and the filters, the
 query's own fields merged in.
 
-Ranking is FTS5's BM25 with the title weighted above the subtitle above the body
-(`RANK_WEIGHTS`). The score given to users is the negated BM25 value, so higher is better;
-it compares results of one query, not of different queries.
+Ranking is BM25F (newscli.ranking): FTS5's bm25 picks the candidates, BM25F, which
+normalises the title, subtitle and body each by its own length, orders them, so that
+headline-only flashes do not crowd out stories. Equal scores go newest first. The score
+given to users is BM25F (higher is better); it compares results of one query, not of
+different queries.
+
+Copies of one story (newscli.stories) are one result, the best-placed copy, with the
+number of other matching copies and the story's key; `all_copies` lists each.
 
 The matches are filtered, ordered and cut to the requested page first, and only the rows
 of that page are read and get a snippet (newscli.matching), so a word found in 100,000
@@ -24,17 +29,21 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from newscli.filters import Filters, filter_sql
+from newscli.ranking import CANDIDATE_BM25
+
+if TYPE_CHECKING:  # pragma: no cover
+    from newscli.ranking import BM25F
 from newscli.query import Node, ParsedQuery, QueryError, Term, parse_query, positive_terms, render
 
 SORTS = ("rank", "newest", "oldest")
-RANK_WEIGHTS = (10.0, 5.0, 1.0)  # title, subtitle, body
 HIGHLIGHT_MARKER = "**"
-RESULT_COLUMNS = ("id", "title", "published", "source", "url", "snippet", "score")
+RESULT_COLUMNS = ("id", "title", "published", "source", "url", "snippet", "score", "story", "copies")
 SEARCH_TABLE = "search_index"
 
-_BM25 = "bm25(search_index, {}, {}, {})".format(*RANK_WEIGHTS)
+_BM25 = CANDIDATE_BM25
 # ORDER BY per sort, over the page's columns ({p} is the table prefix); ties go by import
 # order so that consecutive pages never overlap or skip.
 _ORDER = {
@@ -56,6 +65,7 @@ class SearchRequest:
     limit: int | None = 20
     offset: int = 0
     raw: bool = False
+    all_copies: bool = False  # every copy of a story, not one result per story
 
 
 @dataclass
@@ -243,10 +253,25 @@ def one_snapshot(conn: sqlite3.Connection):
 
 
 def count_matches(
-    conn: sqlite3.Connection, request: SearchRequest, compiled: CompiledQuery | None = None
+    conn: sqlite3.Connection,
+    request: SearchRequest,
+    compiled: CompiledQuery | None = None,
+    *,
+    stories: bool = False,
 ) -> int:
-    """How many articles match the request's query and filters."""
+    """How many articles (`stories`: how many stories) match the request's query and filters."""
     compiled = compiled or compile_request(conn, request)
+    if stories:
+        from newscli.stories import STORIES_TABLE, story_sql
+
+        if compiled.expression is not None and not compiled.filters:  # the index alone, no article read
+            return conn.execute(
+                f"SELECT count(DISTINCT coalesce(s.story, {SEARCH_TABLE}.rowid)) FROM {SEARCH_TABLE} "
+                f"LEFT JOIN {STORIES_TABLE} s ON s.seq = {SEARCH_TABLE}.rowid WHERE {SEARCH_TABLE} MATCH ?",
+                (compiled.expression,),
+            ).fetchone()[0]
+        from_where, params = matching_sql(conn, compiled)
+        return conn.execute(f"SELECT count(DISTINCT {story_sql()}) {from_where}", params).fetchone()[0]
     if compiled.expression is not None and not compiled.filters:
         return conn.execute(
             f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?", (compiled.expression,)
@@ -270,17 +295,31 @@ def iter_search_articles(
     plan: str | None = None,
 ) -> Iterator[dict]:
     """The matching articles, one page, as dicts with RESULT_COLUMNS, in the order asked for
-    (`sort` 'rank', best first; 'newest' or 'oldest', undated articles last; ties by import
-    order so pages never overlap). The snippet is one line of the article's text around its
-    matches (the body's when the body matches), matched words between MARK_START and
-    MARK_END. Raises QueryError for a query that cannot be searched, before yielding.
-    `plan` ('join' or 'scan') overrides choose_plan."""
+    (`sort` 'rank', best first, equal scores newest first; 'newest' or 'oldest', undated
+    articles last; then by import order, so pages never overlap), one per story unless
+    `all_copies` (`copies`: how many other articles of its story match too; `story`: the
+    story's key). The snippet is one line of the article's text around its matches (the
+    body's when the body matches), matched words between MARK_START and MARK_END. Raises
+    QueryError for a query that cannot be searched, before yielding. `plan` ('join' or
+    'scan') overrides choose_plan."""
     if request.sort not in _ORDER:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     compiled = compiled or compile_request(conn, request)
     with one_snapshot(conn):
-        ranked = _ranked_page(conn, request, compiled, plan)
-        yield from _results(conn, ranked, compiled)
+        scorer = _scorer(conn, compiled)
+        ranked = _ranked_page(conn, request, compiled, plan, scorer)
+        yield from _results(conn, ranked, compiled, scorer)
+
+
+def _scorer(conn: sqlite3.Connection, compiled: CompiledQuery) -> BM25F | None:
+    """BM25F for the query's terms; None without words, or for --raw (FTS5's bm25 then)."""
+    if compiled.expression is None or not compiled.terms:
+        return None
+    from newscli.ranking import BM25F
+
+    node = compiled.parsed.node if compiled.parsed else None
+    terms = [(term, field) for term, field, excluded, _ in _explained_terms(node) if not excluded]
+    return BM25F(conn, terms, compiled.lookup)
 
 
 def ranked_matches(
@@ -306,48 +345,151 @@ def _page_bounds(request: SearchRequest) -> tuple[int, int]:
     return page, offset
 
 
+def _one_per_story(
+    conn: sqlite3.Connection, ranked: Iterable[tuple[int, float | None]], page: int, offset: int
+) -> Iterator[tuple[int, float | None]]:
+    """The page of `ranked` (seq, score) keeping the first article of each story."""
+    from itertools import islice
+
+    from newscli.stories import stories_of
+
+    seen: set[int] = set()
+    skipped = given = 0
+    ranked = iter(ranked)
+    while chunk := list(islice(ranked, READ_BATCH)):
+        story = stories_of(conn, [seq for seq, _ in chunk])
+        for seq, value in chunk:
+            if story[seq] in seen:
+                continue
+            seen.add(story[seq])
+            if skipped < offset:
+                skipped += 1
+                continue
+            yield seq, value
+            given += 1
+            if given == page:
+                return
+
+
 def _ranked_page(
-    conn: sqlite3.Connection, request: SearchRequest, compiled: CompiledQuery, plan: str | None = None
-) -> Iterable[tuple]:
-    """The page as (seq, bm25 or None), in order, as SQLite gives it."""
+    conn: sqlite3.Connection,
+    request: SearchRequest,
+    compiled: CompiledQuery,
+    plan: str | None = None,
+    scorer: BM25F | None = None,
+) -> Iterable[tuple[int, float | None]]:
+    """The page as (seq, score), in order; the score None where it is still to be worked
+    out (a page in date order)."""
     page, offset = _page_bounds(request)
     sort = request.sort
+    grouped = not request.all_copies
     if compiled.expression is None:
         if sort == "rank":
             sort = "newest"  # nothing to rank by: the newest first
         from_where, params = matching_sql(conn, compiled)
         order = _ORDER[sort].format(p="a.")
         sql = f"SELECT a.seq, NULL, a.published {from_where} ORDER BY {order} LIMIT ? OFFSET ?"
+        if grouped:
+            rows = conn.execute(sql, [*params, -1, 0])
+            return _one_per_story(conn, (r[:2] for r in rows), page, offset)
         return (r[:2] for r in conn.execute(sql, [*params, page, offset]))
     where, params = filter_sql(conn, compiled.filters)
     plan = plan or (choose_plan(conn, compiled.expression) if where or sort != "rank" else "join")
     if sort == "rank":
-        if 0 < page <= SQLITE_MAX_INT - offset:
-            ranked = _rank_in_parts(conn, compiled.expression, where, params, page + offset, plan)
-            if ranked is not None:
-                return ranked[offset : offset + page]
-        inner = _matches_sql(where, f"{SEARCH_TABLE}.rowid AS seq, {_BM25} AS bm25_rank", plan)
-        sql = f"{inner} ORDER BY bm25_rank, seq LIMIT ? OFFSET ?"
-        return (tuple(r) for r in conn.execute(sql, [compiled.expression, *params, page, offset]))
+        return _best(conn, request, compiled, where, params, plan, scorer)
     sql, binds = _dated_page_sql(sort, where, plan)
-    seqs = [seq for seq, _ in conn.execute(sql, [*[compiled.expression, *params] * binds, page, offset])]
-    return _with_scores(conn, compiled.expression, seqs)
+    bound = [compiled.expression, *params] * binds
+    if grouped:
+        rows = conn.execute(sql, [*bound, -1, 0])
+        return _one_per_story(conn, ((seq, None) for seq, _ in rows), page, offset)
+    return [(seq, None) for seq, _ in conn.execute(sql, [*bound, page, offset])]
 
 
-def _with_scores(conn: sqlite3.Connection, expression: str, seqs: list[int]) -> Iterator[tuple]:
-    """(seq, bm25) for a page in date order: the scores of its rows, READ_BATCH at a time,
-    each batch in one FTS5 query (the expression expanded once, not once per row)."""
-    for start in range(0, len(seqs), READ_BATCH):
-        chunk = seqs[start : start + READ_BATCH]
-        ranks = dict(
-            conn.execute(
-                f"SELECT rowid, {_BM25} FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? "
-                f"AND rowid IN (SELECT value FROM json_each(?))",
-                (expression, json.dumps(chunk)),
+def _best(
+    conn: sqlite3.Connection,
+    request: SearchRequest,
+    compiled: CompiledQuery,
+    where: str,
+    params: list,
+    plan: str,
+    scorer: BM25F | None,
+) -> list[tuple[int, float | None]]:
+    """The page ranked: FTS5's best candidates (at least RESCORE_MIN, more while copies of
+    one story leave the page short), ordered by BM25F, ties newest first."""
+    from newscli.ranking import RESCORE_MIN
+
+    assert compiled.expression is not None
+    page, offset = _page_bounds(request)
+    want = offset + page if page > 0 else None
+    n = -1 if want is None else min(max(RESCORE_MIN, want), SQLITE_MAX_INT)
+    while True:
+        candidates = _candidates(conn, compiled.expression, where, params, n, plan)
+        ranked = _rescored(conn, candidates, scorer)
+        if not request.all_copies:
+            seen: set[int] = set()
+            ranked = [r for r in ranked if not (r[2] in seen or seen.add(r[2]))]  # type: ignore[func-returns-value]
+        if want is None or len(candidates) < n or len(ranked) >= want or n == SQLITE_MAX_INT:
+            break
+        n = min(n * 4, SQLITE_MAX_INT)
+    end = None if page < 0 else offset + page
+    return [(seq, value) for seq, value, _ in ranked[offset:end]]
+
+
+def _candidates(
+    conn: sqlite3.Connection, expression: str, where: str, params: list, n: int, plan: str
+) -> list[tuple[int, float]]:
+    """The best `n` (all: -1) matches by FTS5's bm25, as (seq, bm25), best first."""
+    if n > 0:
+        ranked = _rank_in_parts(conn, expression, where, params, n, plan)
+        if ranked is not None:
+            return ranked
+    inner = _matches_sql(where, f"{SEARCH_TABLE}.rowid AS seq, {_BM25} AS bm25_rank", plan)
+    sql = f"{inner} ORDER BY bm25_rank, seq LIMIT ?"
+    return [tuple(r) for r in conn.execute(sql, [expression, *params, n])]  # type: ignore[misc]
+
+
+def _rescored(
+    conn: sqlite3.Connection, candidates: list[tuple[int, float]], scorer: BM25F | None
+) -> list[tuple[int, float, int]]:
+    """The candidates as (seq, score, story), best first: by BM25F (by FTS5's bm25 for
+    --raw), equal scores (as shown, to 6 digits) newest first, then the last imported."""
+    from newscli.stories import story_sql
+
+    scored = []
+    for start in range(0, len(candidates), READ_BATCH):
+        chunk = candidates[start : start + READ_BATCH]
+        seqs = json.dumps([seq for seq, _ in chunk])
+        rows = {
+            r[0]: r
+            for r in conn.execute(
+                f"SELECT a.seq, published, {story_sql('a.seq')} FROM articles a "
+                "WHERE a.seq IN (SELECT value FROM json_each(?))",
+                (seqs,),
             )
+        }
+        values = scorer.scores([seq for seq, _ in chunk]) if scorer else {}
+        for seq, bm25 in chunk:
+            row = rows.get(seq)
+            if row is None:
+                continue  # deleted by another program since it was indexed
+            value = values.get(seq, 0.0) if scorer else -bm25
+            scored.append((seq, score(value), row[2], row[1] or ""))
+    scored.sort(key=lambda r: r[0], reverse=True)
+    scored.sort(key=lambda r: r[3], reverse=True)  # undated ("") last
+    scored.sort(key=lambda r: r[1], reverse=True)
+    return [(seq, value, story) for seq, value, story, _ in scored]
+
+
+def _bm25_scores(conn: sqlite3.Connection, expression: str, seqs: list[int]) -> dict[int, float]:
+    """FTS5's bm25 of some matching articles, in one FTS5 query (the expression expanded
+    once, not once per row)."""
+    return dict(
+        conn.execute(
+            f"SELECT rowid, {_BM25} FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? "
+            f"AND rowid IN (SELECT value FROM json_each(?))",
+            (expression, json.dumps(seqs)),
         )
-        for seq in chunk:
-            yield seq, ranks.get(seq)
+    )
 
 
 def _matches_sql(where: str, columns: str, plan: str = "join") -> str:
@@ -399,28 +541,83 @@ def _dated_page_sql(sort: str, where: str, plan: str) -> tuple[str, int]:
 READ_BATCH = 500  # rows read by one statement (one bound parameter, a JSON list of seqs)
 
 
-def _results(conn: sqlite3.Connection, ranked: Iterable[tuple], compiled: CompiledQuery) -> Iterator[dict]:
-    """The rows of the ranked (seq, bm25) page, read READ_BATCH at a time as they come."""
+def _matching_copies(conn: sqlite3.Connection, compiled: CompiledQuery, stories: set[int]) -> dict[int, int]:
+    """{story: how many of its articles match the query and filters}, for the stories that
+    have more than one article (most have one: they cost one look-up in the story index)."""
+    from newscli.stories import STORIES_TABLE
+
+    members = conn.execute(
+        f"SELECT seq, story FROM {STORIES_TABLE} WHERE story IN "
+        f"(SELECT story FROM {STORIES_TABLE} WHERE story IN (SELECT value FROM json_each(?)) "
+        "GROUP BY story HAVING count(*) > 1)",
+        (json.dumps(sorted(stories)),),
+    ).fetchall()
+    if not members:
+        return {}
+    story_of = dict(members)
+    where, params = filter_sql(conn, compiled.filters)
+    matching = ""
+    if compiled.expression is not None:
+        # One pass over the query's matches, the members picked from it (`+`: no look-up
+        # per member, no table of every match).
+        matching = (
+            f" AND a.seq IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? "
+            "AND +rowid IN (SELECT value FROM json_each(?)))"
+        )
+        params = [compiled.expression, json.dumps(list(story_of)), *params]
+    found = conn.execute(
+        f"SELECT a.seq FROM articles a WHERE a.seq IN (SELECT value FROM json_each(?)){matching}{where}",
+        [json.dumps(list(story_of)), *params],
+    )
+    counts: dict[int, int] = {}
+    for (seq,) in found:
+        counts[story_of[seq]] = counts.get(story_of[seq], 0) + 1
+    return counts
+
+
+def _results(
+    conn: sqlite3.Connection,
+    ranked: Iterable[tuple[int, float | None]],
+    compiled: CompiledQuery,
+    scorer: BM25F | None = None,
+) -> Iterator[dict]:
+    """The rows of the ranked (seq, score) page, read READ_BATCH at a time as they come."""
     from itertools import islice
 
     from newscli.matching import Matcher, opening, snippet
+    from newscli.stories import stories_of, story_keys
 
     matcher = Matcher(compiled.terms, compiled.lookup)
     ranked = iter(ranked)
     while chunk := list(islice(ranked, READ_BATCH)):
+        seqs = [seq for seq, _ in chunk]
         rows = {
             row[0]: row
             for row in conn.execute(
                 "SELECT seq, id, title, published, source, url, subtitle, body FROM articles "
                 "WHERE seq IN (SELECT value FROM json_each(?))",
-                (json.dumps([seq for seq, _ in chunk]),),
+                (json.dumps(seqs),),
             )
         }
-        for seq, rank in chunk:
+        story = stories_of(conn, seqs)
+        keys = story_keys(conn, set(story.values()))
+        copies = _matching_copies(conn, compiled, set(story.values()))
+        unscored = [seq for seq, value in chunk if value is None]
+        values: dict = {}
+        bm25: dict = {}
+        if unscored and scorer:
+            values = scorer.scores(unscored)
+        elif unscored and compiled.expression is not None:
+            bm25 = _bm25_scores(conn, compiled.expression, unscored)
+        for seq, value in chunk:
             row = rows.get(seq)
             if row is None:
                 continue  # deleted by another program since it was indexed
             _, id_, title, published, source, url, subtitle, body = row
+            if value is None and scorer:
+                value = score(values.get(seq, 0.0))
+            elif value is None and seq in bm25:
+                value = score(-bm25[seq])
             text = None
             if matcher:
                 text = snippet(body, matcher) or snippet(subtitle, matcher) or snippet(title, matcher)
@@ -431,13 +628,15 @@ def _results(conn: sqlite3.Connection, ranked: Iterable[tuple], compiled: Compil
                 "source": source,
                 "url": url,
                 "snippet": text or opening(body or subtitle),
-                "score": None if rank is None else score(rank),
+                "score": value,
+                "story": keys.get(story[seq], id_),
+                "copies": max(copies.get(story[seq], 1) - 1, 0),
             }
 
 
-def score(rank: float) -> float:
-    """BM25 as a score where higher is better, to 6 significant digits."""
-    return float(f"{-rank:.6g}") + 0.0  # + 0.0 turns -0.0 into 0.0
+def score(value: float) -> float:
+    """A score as shown (higher is better), to 6 significant digits."""
+    return float(f"{value:.6g}") + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 # --- ranking a large archive in two parts at once -------------------------------------------

@@ -42,7 +42,8 @@ def normalised_body(body: str | None) -> str:
 
 def copies_of(conn: sqlite3.Connection, seq: int) -> list[int]:
     """The seqs of the article `seq` and of every article with the same normalised body (a
-    story re-sent with another headline or date), in import order. Candidates come from
+    story re-sent with another headline or date) or filed in its story at import
+    (newscli.stories: near-identical bodies), in import order. Candidates come from
     the index (the articles holding the body's longest words, which are seldom common),
     so this costs one index query, not a pass over the archive. The one place to extend
     what counts as a copy."""
@@ -63,7 +64,15 @@ def copies_of(conn: sqlite3.Connection, seq: int) -> list[int]:
         )
         if candidate == seq or normalised_body(text) == body
     ]
-    return found if seq in found else sorted([seq, *found])
+    found = found if seq in found else sorted([seq, *found])
+    # And the articles filed in the same story at import (re-sent or lightly edited copies).
+    from newscli.stories import STORIES_TABLE, stories_of
+
+    story = stories_of(conn, [seq]).get(seq)
+    if story is not None:
+        members = [r[0] for r in conn.execute(f"SELECT seq FROM {STORIES_TABLE} WHERE story = ?", (story,))]
+        found = sorted({*found, *members, story})
+    return found
 
 
 @dataclass

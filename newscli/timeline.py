@@ -33,9 +33,6 @@ SPLIT_FIELDS = ("source", "tag", "author", "lang")
 DEFAULT_TOP = 6  # --split: the values with most matching articles, the rest as OTHER
 OTHER = "other"
 ALL_ARTICLES = "all articles"  # the key of the main series when there is no query
-STORIES_NOT_YET = (
-    "--stories counts stories, and copies of one story are not grouped yet: leave it out to count articles"
-)
 
 
 class TimelineError(NewscliError, ValueError):
@@ -57,6 +54,7 @@ class Timeline:
     matched: int = 0  # articles matched by any series, dated or not
     requests: dict[str, SearchRequest | None] = field(default_factory=dict)  # per series key
     peaks: list[dict] = field(default_factory=list)  # find_peaks, when asked for
+    stories: bool = False  # counts stories (each on its first matching day), not articles
 
     @property
     def dated(self) -> int:
@@ -156,11 +154,21 @@ class _Counts:
         return totals
 
 
-def _count(conn: sqlite3.Connection, compiled: CompiledQuery, plan: str | None) -> _Counts:
-    """One GROUP BY over the publication day of the matching articles."""
+def _count(
+    conn: sqlite3.Connection, compiled: CompiledQuery, plan: str | None, stories: bool = False
+) -> _Counts:
+    """One GROUP BY over the publication day of the matching articles (with `stories`, of
+    the matching stories, each on the first day one of its articles matches)."""
     from_where, params = matching_sql(conn, compiled, plan)
     counts = _Counts()
     sql = f"SELECT substr(a.published, 1, 10) AS day, count(*) {from_where} GROUP BY day"
+    if stories:
+        from newscli.stories import story_sql
+
+        sql = (
+            f"SELECT day, count(*) FROM (SELECT min(substr(a.published, 1, 10)) AS day {from_where} "
+            f"GROUP BY {story_sql()}) GROUP BY day"
+        )
     for text, n in conn.execute(sql, params):
         counts.add(text, n)
     return counts
@@ -269,7 +277,8 @@ def build_timeline(
     stories: bool = False,
 ) -> Timeline:
     """Counts of the articles matching the request's query (all articles if None) and
-    filters per period.
+    filters per period; `stories`: of the stories they belong to, copies counted once, on
+    the day of the story's first matching article (newscli.stories).
 
     The chart spans from the filters' `since` (else the first matching day) to `until`
     (else the last), every period in between included, with 0 where nothing was published.
@@ -286,8 +295,8 @@ def build_timeline(
         raise ValueError(f"by must be one of {', '.join(PERIODS)}")
     if split is not None and split not in SPLIT_FIELDS:
         raise ValueError(f"split must be one of {', '.join(SPLIT_FIELDS)}")
-    if stories:
-        raise TimelineError(STORIES_NOT_YET)
+    if stories and split:
+        raise TimelineError("--stories and --split cannot be combined yet: use one of them")
     if split and compare:
         raise TimelineError("--split and --compare draw different series: use one of them")
     main_key = request.query if request.query is not None else ALL_ARTICLES
@@ -297,7 +306,7 @@ def build_timeline(
             raise TimelineError(f"--compare {query!r}: that query is on the chart already")
         requests[query] = replace(request, query=query)
     compiled = {key: compile_request(conn, r) for key, r in requests.items() if r is not None}
-    counted = {key: _count(conn, c, plan) for key, c in compiled.items()}
+    counted = {key: _count(conn, c, plan, stories) for key, c in compiled.items()}
     main = counted[main_key]
     series = counted if compare or share else {}
     if split:
@@ -308,7 +317,7 @@ def build_timeline(
     span = _span([(compiled[key], counted[key]) for key in compiled])
     if span is None:
         return Timeline(by=by or "month", undated=main.undated, series=list(series), share=share,
-                        split=split, matched=matched, requests=requests)  # fmt: skip
+                        split=split, matched=matched, requests=requests, stories=stories)  # fmt: skip
     first, last, first_match, last_match = span
     by = by or choose_period(first, last)
     rows = count_periods(first, last, by)
@@ -324,7 +333,7 @@ def build_timeline(
         end = following - timedelta(days=1) if following else date.max
         span_filters = Filters(since=period_start(first, by).isoformat(), until=end.isoformat())
         everything = compile_request(conn, SearchRequest(None, request.filters.merged(span_filters)))
-        totals = _count(conn, everything, plan).per_period(by)
+        totals = _count(conn, everything, plan, stories).per_period(by)
     main_per_period = main.per_period(by)
     per_period = {key: counts.per_period(by) for key, counts in series.items()}
     periods = []
@@ -356,6 +365,7 @@ def build_timeline(
         split=split,
         matched=matched,
         requests=requests,
+        stories=stories,
     )
 
 

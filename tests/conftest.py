@@ -164,7 +164,7 @@ def run_installed(*args, input=None, env=None, timeout=120):
 
 
 def req(query, *, since=None, until=None, source=(), tag=(), author=(), lang=(), sort="rank", limit=20,
-        offset=0, raw=False):  # fmt: skip
+        offset=0, raw=False, all_copies=False):  # fmt: skip
     """A SearchRequest as the command line makes one, from the options' values."""
     from newscli.filters import Filters
     from newscli.search import SearchRequest
@@ -174,7 +174,9 @@ def req(query, *, since=None, until=None, source=(), tag=(), author=(), lang=(),
 
     filters = Filters(since=since and str(since), until=until and str(until), sources=names(source),
                       tags=names(tag), authors=names(author), langs=names(lang))  # fmt: skip
-    return SearchRequest(query, filters, sort=sort, limit=limit, offset=offset, raw=raw)
+    return SearchRequest(
+        query, filters, sort=sort, limit=limit, offset=offset, raw=raw, all_copies=all_copies
+    )
 
 
 needs_shared = pytest.mark.skipif(not (SHARED / "corpora").is_dir(), reason="../shared corpora not present")

@@ -35,7 +35,7 @@ def stored_texts(db) -> dict[str, str]:
 
 def found(db, query) -> set[str]:
     with connect_readonly(db) as conn:
-        return {row["id"] for row in search_articles(conn, req(query, limit=0))}
+        return {row["id"] for row in search_articles(conn, req(query, limit=0, all_copies=True))}
 
 
 def holding(texts, pattern) -> set[str]:

@@ -376,7 +376,7 @@ def test_csv_and_tsv_have_a_column_per_series(timeline):
 @pytest.mark.parametrize(
     "args,message",
     [
-        (["--stories"], "error: --stories counts stories, and copies of one story are not grouped yet"),
+        (["--stories", "--split", "tag"], "error: --stories and --split cannot be combined yet"),
         (["kyiv", "--compare", "kyiv"], "error: --compare 'kyiv': that query is on the chart already"),
         (["kyiv", "--compare", "kiev", "--split", "tag"], "error: --split and --compare draw different"),
         (["--top", "3"], "error: --top N chooses the values of --split"),

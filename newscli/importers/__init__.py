@@ -370,7 +370,7 @@ def _row(article: Article, imported_at: str, lang: str | None) -> tuple:
 CHUNK_EVENTS = 250
 QUEUE_CHUNKS = 8
 # ("file", path) | ("problem", ImportProblem) | ("ambiguous", n)
-# | ("row", row, body_length, index fields, forms)
+# | ("row", row, body_length, index fields, forms, story band keys)
 Event = tuple
 
 
@@ -394,7 +394,14 @@ def _events(paths: Iterable[str], options: ImportOptions, imported_at: str) -> G
                 options.label(item)
                 prepared = index.prepare(item.title, item.subtitle, item.body, item.lang)
                 row = _row(item, imported_at, prepared.lang)
-                yield ("row", row, len(item.body), prepared.fields, forms_seen.new_forms(prepared))
+                yield (
+                    "row",
+                    row,
+                    len(item.body),
+                    prepared.fields,
+                    forms_seen.new_forms(prepared),
+                    prepared.bands,
+                )
         if mapper.dates.unsettled:
             yield ("ambiguous", mapper.dates.unsettled)
 
@@ -575,6 +582,7 @@ def import_paths(
     batch: list[tuple] = []
     batch_fields: list[tuple[str, str, str]] = []
     batch_forms: list[tuple[str, str]] = []
+    batch_bands: list[tuple[int, ...]] = []
     batch_bytes = 0
 
     def flush() -> None:
@@ -582,7 +590,9 @@ def import_paths(
         if batch:
             with _ctrl_c_after_batch():
                 try:
-                    inserted, undated, dated = insert_batch(conn, batch, batch_fields, batch_forms)
+                    inserted, undated, dated = insert_batch(
+                        conn, batch, batch_fields, batch_forms, batch_bands
+                    )
                 except ArchiveError as e:
                     # The run cannot go on; say what of it is safely stored.
                     noun = "article" if summary.imported == 1 else "articles"
@@ -596,6 +606,7 @@ def import_paths(
                 batch.clear()
                 batch_fields.clear()
                 batch_forms.clear()
+                batch_bands.clear()
                 batch_bytes = 0
 
     events = (
@@ -610,6 +621,7 @@ def import_paths(
                     batch_bytes += event[2]
                     batch_fields.append(event[3])
                     batch_forms.extend(event[4])
+                    batch_bands.append(event[5])
                     if len(batch) >= BATCH_ARTICLES or batch_bytes >= BATCH_BYTES:
                         flush()
                 elif kind == "file":
