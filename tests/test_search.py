@@ -15,7 +15,7 @@ from newscli.archive import connect_readonly
 from newscli.cli import cli
 from newscli.matching import MARK_END, MARK_START
 from newscli.query import QueryError
-from newscli.search import count_matches, search_articles
+from newscli.search import SearchRequest, count_matches, search_articles
 
 # The fixture articles the tests find, by what they are.
 SEED = SEED_ID  # 2022-05-14, Kharkiv in title and body, "withdrawing" in the title
@@ -530,3 +530,64 @@ def test_any_query_gives_results_or_a_query_error(search_db, text, raw, sort):
         assert "\n" not in str(e) and str(e)
     else:
         assert len(results) == min(count, 5)
+
+
+# --- fields in the query are the options -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rich_db(tmp_path_factory):
+    """Articles with sources, tags, authors, languages and dates, from several fixture folders."""
+    db = tmp_path_factory.mktemp("fields") / "news.db"
+    for folder in ("articles", "json", "jsonl", "csv", "markdown", "multilingual"):
+        import_quietly(db, ARTICLES.parent / folder)
+    return db
+
+
+def _values(conn, sql):
+    return sorted({v for (v,) in conn.execute(sql) if isinstance(v, str) and v.strip() and '"' not in v})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_field_in_the_query_gives_the_articles_of_its_option(rich_db, data):
+    from newscli.filters import Filters
+
+    conn = connect_readonly(rich_db)
+    try:
+        sources = _values(conn, "SELECT DISTINCT source FROM articles")
+        tags = _values(conn, "SELECT DISTINCT t.value FROM articles, json_each(articles.tags) t")
+        authors = _values(conn, "SELECT DISTINCT t.value FROM articles, json_each(articles.authors) t")
+        langs = _values(conn, "SELECT DISTINCT lang FROM articles")
+        typed_words = ["", "kharkiv", "the", "(oil OR prices)", '"russian forces"', "k*", "kharkiv -the"]
+        words = data.draw(st.sampled_from(typed_words))
+        field, value = data.draw(
+            st.one_of(
+                st.tuples(st.just("source"), st.sampled_from(sources)),
+                st.tuples(st.just("tag"), st.sampled_from(tags)),
+                st.tuples(st.just("author"), st.sampled_from(authors)),
+                st.tuples(st.just("lang"), st.sampled_from(langs)),
+                st.tuples(st.sampled_from(["since", "until", "date"]),
+                          st.sampled_from(["2020", "2022-05", "2022-05-14", "2021-03-14"])),
+            )
+        )  # fmt: skip
+        option = {
+            "source": Filters(sources=(value,)), "tag": Filters(tags=(value,)),
+            "author": Filters(authors=(value,)), "lang": Filters(langs=(value,)),
+            "since": Filters(since=value), "until": Filters(until=value),
+            "date": Filters(since=value, until=value),
+        }[field]  # fmt: skip
+        from newscli.filters import date_range
+
+        if field in ("since", "until", "date"):
+            first, last = date_range(option.since, option.until)
+            option = Filters(
+                since=first if field != "until" else None, until=last if field != "since" else None
+            )
+        quoted = f'"{value}"' if " " in value else value
+        typed = f"{words} {field}:{quoted}".strip()
+        by_field = search_articles(conn, req(typed, limit=0))
+        by_option = search_articles(conn, SearchRequest(words or None, option, limit=0))
+        assert [r["id"] for r in by_field] == [r["id"] for r in by_option], typed
+    finally:
+        conn.close()

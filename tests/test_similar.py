@@ -45,7 +45,8 @@ def test_the_follow_ups_come_first_and_the_story_and_its_copy_are_left_out(stori
 def test_rows_are_search_rows_with_scores_best_first(stories, run):
     story = stories["Vellmoor bridge closed after cracks found in main span"]["id"]
     found = json.loads(run("similar", story, "--json").stdout)
-    assert list(found[0]) == ["id", "title", "published", "source", "url", "snippet", "score", "story", "copies"]
+    columns = ["id", "title", "published", "source", "url", "snippet", "score", "story", "copies"]
+    assert list(found[0]) == columns
     scores = [r["score"] for r in found]
     assert scores == sorted(scores, reverse=True) and scores[0] > 0
     assert "**" in found[0]["snippet"]
