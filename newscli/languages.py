@@ -18,13 +18,11 @@ from functools import cache
 SAMPLE_CHARS = 400
 MIN_LETTERS = 20
 _LETTER = re.compile(r"[^\W\d_]")
-# Codes written differently from the ISO 639-1 codes users type: Norwegian's two written
-# forms, old codes, and the model's classes for older or regional forms of a language that
-# news is written in (Hebrew texts are often classed as Biblical Hebrew, `hbo`).
-_CODES = {
-    "nb": "no", "nn": "no", "iw": "he", "in": "id", "ji": "yi",
-    "hbo": "he", "grc": "el", "arz": "ar", "ary": "ar",
-}  # fmt: skip
+# The model's classes that are not the ISO 639-1 code users type: Nynorsk (filed with
+# Norwegian, `no`), and older or regional forms of a language that news is written in
+# (Hebrew texts are often classed as Biblical Hebrew, `hbo`). What records say of their
+# own language is read by newscli.importers.language.
+_CODES = {"nn": "no", "hbo": "he", "grc": "el", "arz": "ar", "ary": "ar"}
 
 
 @cache
@@ -70,13 +68,3 @@ def detect_language(*texts: str | None) -> str | None:
     if not lang or lang in ("und", "zxx"):
         return None
     return _CODES.get(lang, lang)
-
-
-def normalise_code(code: str | None) -> str | None:
-    """An ISO 639-1 code from what a record or a user writes: `en-GB`, `EN`, `pt_BR`, `nb`."""
-    if not code:
-        return None
-    short = code.strip().lower().replace("_", "-").split("-")[0]
-    if not short.isalpha() or len(short) not in (2, 3):
-        return None
-    return _CODES.get(short, short)

@@ -11,7 +11,7 @@ from conftest import FIXTURES, import_quietly
 
 from newscli.archive import connect_readonly
 from newscli.cli import cli
-from newscli.languages import detect_language, normalise_code
+from newscli.languages import detect_language
 
 MULTILINGUAL = FIXTURES / "multilingual" / "news-in-sixteen-languages.jsonl"
 
@@ -117,11 +117,3 @@ def test_a_highlight_keeps_the_marks_of_its_last_letter(languages_db):
 )
 def test_detect_language(texts, expected):
     assert detect_language(*texts) == expected
-
-
-@pytest.mark.parametrize(
-    "code,expected",
-    [("en-GB", "en"), ("EN", "en"), ("pt_BR", "pt"), ("nb", "no"), ("iw", "he"), ("", None), ("12", None)],
-)
-def test_language_codes_as_records_write_them(code, expected):
-    assert normalise_code(code) == expected
