@@ -670,8 +670,8 @@ def translate_query(text: str, forms: Forms = None) -> str:
     return render(parsed.node, forms)
 
 
-def terms_of(node: Node | None) -> list[Term]:
-    """Every term of a query tree, excluded ones too, in order."""
+def terms_of(node: Node | None, *, excluded: bool = True) -> list[Term]:
+    """Every term of a query tree in order, the excluded ones too unless `excluded` is False."""
     if node is None:
         return []
     if isinstance(node, Term):
@@ -679,22 +679,13 @@ def terms_of(node: Node | None) -> list[Term]:
     if isinstance(node, Near):
         return list(node.terms)
     if isinstance(node, Field):
-        return terms_of(node.child)
+        return terms_of(node.child, excluded=excluded)
     if isinstance(node, Or):
-        return [t for b in node.branches for t in terms_of(b)]
-    return [t for child in (*node.pos, *node.neg) for t in terms_of(child)]
+        return [t for b in node.branches for t in terms_of(b, excluded=excluded)]
+    children = (*node.pos, *node.neg) if excluded else node.pos
+    return [t for child in children for t in terms_of(child, excluded=excluded)]
 
 
 def positive_terms(node: Node | None) -> list[Term]:
     """The terms a matching article holds (not the excluded ones): what snippets mark."""
-    if node is None:
-        return []
-    if isinstance(node, Term):
-        return [node]
-    if isinstance(node, Near):
-        return list(node.terms)
-    if isinstance(node, Field):
-        return positive_terms(node.child)
-    if isinstance(node, Or):
-        return [t for b in node.branches for t in positive_terms(b)]
-    return [t for child in node.pos for t in positive_terms(child)]
+    return terms_of(node, excluded=False)
