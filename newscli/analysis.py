@@ -417,11 +417,10 @@ def stemmed_words(
     for text in texts:
         if not text:
             continue
-        else:
-            lowered = text.casefold()
-            if not unicodedata.is_normalized("NFC", lowered):
-                lowered = unicodedata.normalize("NFC", lowered)
-            found.update(_WRITTEN_WORD.findall(lowered))
+        lowered = text.casefold()
+        if not unicodedata.is_normalized("NFC", lowered):
+            lowered = unicodedata.normalize("NFC", lowered)
+        found.update(_WRITTEN_WORD.findall(lowered))
     return found
 
 
