@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import sqlite3
 from collections.abc import Callable
@@ -516,6 +517,19 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError:
         conn.close()
     return _connect_as(uri + "?immutable=1", uri=True, isolation_level=None)
+
+
+def rows_by_seq(conn: sqlite3.Connection, columns: str, seqs) -> dict[int, tuple]:
+    """{seq: (seq, *columns)} of the articles whose seq is in `seqs` (those still there: another
+    program may have deleted some). One bound parameter, a JSON list, whatever their number,
+    so no SQL variable limit is ever met."""
+    return {
+        row[0]: tuple(row)
+        for row in conn.execute(
+            f"SELECT seq, {columns} FROM articles WHERE seq IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(seqs)),),
+        )
+    }
 
 
 def json_list_sql(column: str) -> str:

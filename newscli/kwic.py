@@ -11,12 +11,12 @@ page of them.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
+from newscli.archive import rows_by_seq
 from newscli.search import CompiledQuery, SearchRequest, one_snapshot, ranked_matches
 
 KWIC_COLUMNS = ("id", "published", "title", "left", "match", "right")
@@ -100,14 +100,7 @@ def concordance(
     with one_snapshot(conn):
         ranked = iter(ranked_matches(conn, request, compiled))
         while chunk := [seq for seq, _ in islice(ranked, _BATCH)]:
-            rows = {
-                row[0]: row
-                for row in conn.execute(
-                    "SELECT seq, id, published, title, subtitle, body FROM articles "
-                    "WHERE seq IN (SELECT value FROM json_each(?))",
-                    (json.dumps(chunk),),
-                )
-            }
+            rows = rows_by_seq(conn, "id, published, title, subtitle, body", chunk)
             for seq in chunk:
                 if seq not in rows:
                     continue  # deleted by another program since it was indexed

@@ -455,20 +455,13 @@ def _rescored(
 ) -> list[tuple[int, float, int]]:
     """The candidates as (seq, score, story), best first: by BM25F (by FTS5's bm25 for
     --raw), equal scores (as shown, to 6 digits) newest first, then the last imported."""
+    from newscli.archive import rows_by_seq
     from newscli.stories import story_sql
 
     scored = []
     for start in range(0, len(candidates), READ_BATCH):
         chunk = candidates[start : start + READ_BATCH]
-        seqs = json.dumps([seq for seq, _ in chunk])
-        rows = {
-            r[0]: r
-            for r in conn.execute(
-                f"SELECT a.seq, published, {story_sql('a.seq')} FROM articles a "
-                "WHERE a.seq IN (SELECT value FROM json_each(?))",
-                (seqs,),
-            )
-        }
+        rows = rows_by_seq(conn, f"published, {story_sql('articles.seq')}", [seq for seq, _ in chunk])
         values = scorer.scores([seq for seq, _ in chunk]) if scorer else {}
         for seq, bm25 in chunk:
             row = rows.get(seq)
@@ -586,6 +579,7 @@ def _results(
     """The rows of the ranked (seq, score) page, read READ_BATCH at a time as they come."""
     from itertools import islice
 
+    from newscli.archive import rows_by_seq
     from newscli.matching import Matcher, opening, snippet
     from newscli.stories import stories_of, story_keys
 
@@ -593,14 +587,7 @@ def _results(
     ranked = iter(ranked)
     while chunk := list(islice(ranked, READ_BATCH)):
         seqs = [seq for seq, _ in chunk]
-        rows = {
-            row[0]: row
-            for row in conn.execute(
-                "SELECT seq, id, title, published, source, url, subtitle, body FROM articles "
-                "WHERE seq IN (SELECT value FROM json_each(?))",
-                (json.dumps(seqs),),
-            )
-        }
+        rows = rows_by_seq(conn, "id, title, published, source, url, subtitle, body", seqs)
         story = stories_of(conn, seqs)
         keys = story_keys(conn, set(story.values()))
         copies = _matching_copies(conn, compiled, set(story.values()))

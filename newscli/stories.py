@@ -129,11 +129,9 @@ def stories_of(conn: sqlite3.Connection, seqs: Iterable[int]) -> dict[int, int]:
 
 def story_keys(conn: sqlite3.Connection, stories: Iterable[int]) -> dict[int, str]:
     """{story: key}: a story's key is the id of its first article."""
-    rows = conn.execute(
-        "SELECT seq, id FROM articles WHERE seq IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(stories)),),
-    )
-    return dict(rows)
+    from newscli.archive import rows_by_seq
+
+    return {seq: id_ for seq, id_ in rows_by_seq(conn, "id", stories).values()}
 
 
 def copies(conn: sqlite3.Connection, article_id: str) -> list[dict]:
