@@ -85,8 +85,12 @@ class Prepared:
     bands: tuple[int, ...] = ()  # the body's band keys (newscli.stories)
 
 
-def prepare(title: str | None, subtitle: str | None, body: str | None, lang: str | None = None) -> Prepared:
-    """Analyse one article; its language is detected when not given."""
+def prepare(
+    title: str | None, subtitle: str | None, body: str | None, lang: str | None = None, *, bands: bool = True
+) -> Prepared:
+    """Analyse one article; its language is detected when not given. `bands=False` leaves
+    out the band keys (an import's parsing process does: the writer works them out, which
+    balances the work of the two processes)."""
     if lang is None:
         from newscli.languages import detect_language
 
@@ -95,7 +99,7 @@ def prepare(title: str | None, subtitle: str | None, body: str | None, lang: str
 
     fields = (analysis.index_text(title), analysis.index_text(subtitle), analysis.index_text(body))
     stemmed = frozenset(analysis.stemmed_words((title, subtitle, body), lang, fields))
-    return Prepared(lang, fields, stemmed, band_keys(fields[2].split()))
+    return Prepared(lang, fields, stemmed, band_keys(fields[2].split()) if bands else ())
 
 
 class FormsSeen:

@@ -14,8 +14,9 @@ MIN_SHARED (16 bands of 2: similarity 0.9 shares 8 or more with probability 0.99
 0.93, 0.6: 0.15, 0.5: 0.03). Headline-only flashes and other short texts are stories of
 their own: a few words say too little to call two items one story.
 
-The signature is worked out where the article is read (the import's parsing process,
-newscli.index.prepare); filing it costs the writer one query and a few index rows.
+During an import the signature is worked out by the writing process from the analysed body
+the parsing process sends (that one has the language and stems to work out); filing it
+costs one query and a few index rows.
 """
 
 from __future__ import annotations

@@ -370,7 +370,7 @@ def _row(article: Article, imported_at: str, lang: str | None) -> tuple:
 CHUNK_EVENTS = 250
 QUEUE_CHUNKS = 8
 # ("file", path) | ("problem", ImportProblem) | ("ambiguous", n)
-# | ("row", row, body_length, index fields, forms, story band keys)
+# | ("row", row, body_length, index fields, forms)
 Event = tuple
 
 
@@ -392,7 +392,7 @@ def _events(paths: Iterable[str], options: ImportOptions, imported_at: str) -> G
                 yield ("problem", item)
             else:
                 options.label(item)
-                prepared = index.prepare(item.title, item.subtitle, item.body, item.lang)
+                prepared = index.prepare(item.title, item.subtitle, item.body, item.lang, bands=False)
                 row = _row(item, imported_at, prepared.lang)
                 yield (
                     "row",
@@ -400,7 +400,6 @@ def _events(paths: Iterable[str], options: ImportOptions, imported_at: str) -> G
                     len(item.body),
                     prepared.fields,
                     forms_seen.new_forms(prepared),
-                    prepared.bands,
                 )
         if mapper.dates.unsettled:
             yield ("ambiguous", mapper.dates.unsettled)
@@ -571,6 +570,8 @@ def import_paths(
     `parallel` (default: when the platform can fork and has two cores; never for stdin)
     parses in a child process while this one writes; the result is the same either way.
     """
+    from newscli.stories import band_keys
+
     options = options or ImportOptions()
     summary = ImportSummary()
     _resolved_folder.cache_clear()  # folders may have moved since an earlier run
@@ -582,17 +583,19 @@ def import_paths(
     batch: list[tuple] = []
     batch_fields: list[tuple[str, str, str]] = []
     batch_forms: list[tuple[str, str]] = []
-    batch_bands: list[tuple[int, ...]] = []
     batch_bytes = 0
 
     def flush() -> None:
         nonlocal batch_bytes
         if batch:
             with _ctrl_c_after_batch():
+                # The story band keys are worked out here, in the writer, not by the parsing
+                # process, which has more to do (language, stems): the two are then busier
+                # alike (with the language read from 250 characters, not 400: 20,000 articles
+                # in 19.9-21.1 s instead of 27.3-28.8 s, on two busy cores).
+                bands = [band_keys(fields[2].split()) for fields in batch_fields]
                 try:
-                    inserted, undated, dated = insert_batch(
-                        conn, batch, batch_fields, batch_forms, batch_bands
-                    )
+                    inserted, undated, dated = insert_batch(conn, batch, batch_fields, batch_forms, bands)
                 except ArchiveError as e:
                     # The run cannot go on; say what of it is safely stored.
                     noun = "article" if summary.imported == 1 else "articles"
@@ -606,7 +609,6 @@ def import_paths(
                 batch.clear()
                 batch_fields.clear()
                 batch_forms.clear()
-                batch_bands.clear()
                 batch_bytes = 0
 
     events = (
@@ -621,7 +623,6 @@ def import_paths(
                     batch_bytes += event[2]
                     batch_fields.append(event[3])
                     batch_forms.extend(event[4])
-                    batch_bands.append(event[5])
                     if len(batch) >= BATCH_ARTICLES or batch_bytes >= BATCH_BYTES:
                         flush()
                 elif kind == "file":
