@@ -54,6 +54,7 @@ def resolve_db_path(option: str | os.PathLike[str] | None) -> Path:
 Migration = Callable[["sqlite_utils.Database"], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
 MIGRATIONS_TABLE = "_newscli_migrations"
+DATES_BY_SEQ = "idx_articles_seq_published"
 
 
 def migration(fn: Migration) -> Migration:
@@ -184,6 +185,16 @@ def m005_stories(db: sqlite_utils.Database) -> None:
     table.create_index(["story"], index_name=f"idx_{stories.STORIES_TABLE}_story")
     db.execute(stories.BANDS_SCHEMA)
     db.execute(f"INSERT INTO {index.PENDING_TABLE} (seq, op) SELECT seq, 'story' FROM articles ORDER BY seq")
+
+
+@migration
+def m006_dates_by_seq(db: sqlite_utils.Database) -> None:
+    # The publication date of an article by its seq, without reading its row (a body of
+    # kilobytes): timelines and counts of a query with at most a date range read the dates
+    # of their matches from this index (newscli.search.matching_sql, `dates_only`).
+    # 100,000 articles: `timeline government` (47k matches) 84 -> 33 ms for the GROUP BY,
+    # `said` (98k) 177 -> 113 ms, for 2.3 MB.
+    db.execute(f"CREATE INDEX IF NOT EXISTS {DATES_BY_SEQ} ON articles (seq, published)")
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:

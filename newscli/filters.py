@@ -40,6 +40,10 @@ class Filters:
     def __bool__(self) -> bool:
         return any(getattr(self, f.name) for f in fields(self))
 
+    def only_dates(self) -> bool:
+        """No filter but (at most) a date range."""
+        return self == Filters(since=self.since, until=self.until)
+
     def merged(self, other: Filters) -> Filters:
         """Both sets of filters at once: the later `since`, the earlier `until`, and the
         names of both (as if all had been given as options)."""

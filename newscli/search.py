@@ -219,11 +219,15 @@ def choose_plan(conn: sqlite3.Connection, expression: str) -> str:
 
 
 def matching_sql(
-    conn: sqlite3.Connection, compiled: CompiledQuery, plan: str | None = None
+    conn: sqlite3.Connection, compiled: CompiledQuery, plan: str | None = None, *, dates_only: bool = False
 ) -> tuple[str, list]:
     """FROM/WHERE of the matching articles as `a` (all that pass the filters when there are
     no words), and its parameters. `plan` 'scan' reads the date index and checks each entry
-    against the matching rowids, 'join' reads the row of each match; None chooses."""
+    against the matching rowids, 'join' reads the row of each match; None chooses.
+    `dates_only`: the caller reads no column of `a` but seq and published, so when the
+    filters are at most a date range, the join reads each match's date from the (seq,
+    published) index instead of its row (SQLite's planner takes the row, by rowid, unless
+    told: see archive.m006_dates_by_seq for what that saves)."""
     where, params = filter_sql(conn, compiled.filters)
     if compiled.expression is None:
         return f"FROM articles a WHERE 1{where}", params
@@ -233,8 +237,13 @@ def matching_sql(
             f"WHERE +a.seq IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?){where}",
             [compiled.expression, *params],
         )
+    covering = ""
+    if dates_only and compiled.filters.only_dates():
+        from newscli.archive import DATES_BY_SEQ
+
+        covering = f" INDEXED BY {DATES_BY_SEQ}"
     return (
-        f"FROM {SEARCH_TABLE} JOIN articles a ON a.seq = {SEARCH_TABLE}.rowid "
+        f"FROM {SEARCH_TABLE} JOIN articles a{covering} ON a.seq = {SEARCH_TABLE}.rowid "
         f"WHERE {SEARCH_TABLE} MATCH ?{where}",
         [compiled.expression, *params],
     )
@@ -278,7 +287,7 @@ def count_matches(
         return conn.execute(
             f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?", (compiled.expression,)
         ).fetchone()[0]
-    from_where, params = matching_sql(conn, compiled)
+    from_where, params = matching_sql(conn, compiled, dates_only=True)
     return conn.execute(f"SELECT count(*) {from_where}", params).fetchone()[0]
 
 

@@ -159,7 +159,7 @@ def _count(
 ) -> _Counts:
     """One GROUP BY over the publication day of the matching articles (with `stories`, of
     the matching stories, each on the first day one of its articles matches)."""
-    from_where, params = matching_sql(conn, compiled, plan)
+    from_where, params = matching_sql(conn, compiled, plan, dates_only=True)
     counts = _Counts()
     sql = f"SELECT substr(a.published, 1, 10) AS day, count(*) {from_where} GROUP BY day"
     if stories:

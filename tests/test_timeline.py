@@ -239,6 +239,32 @@ def test_query_and_filters(timeline, args, expected):
         assert (result.exit_code, result.stdout, result.stderr) == (1, "[]\n", "")
 
 
+@pytest.mark.parametrize(
+    "request_, covering",
+    [
+        (req("kharkiv"), True),
+        (req("kharkiv", since="2022-01-01", until="2022-12-31"), True),
+        (req("kharkiv", source="BBC"), False),  # the row is read for its source anyway
+        (req("kharkiv", lang="en"), False),
+    ],
+)
+def test_a_timeline_reads_dates_from_the_seq_published_index(timeline_db, request_, covering):
+    """Without filters but dates, the dates of the matches come from (seq, published), not
+    from the articles' rows; the counts are those of the plain join either way."""
+    from newscli.search import compile_request, matching_sql
+
+    conn = connect_readonly(timeline_db)
+    compiled = compile_request(conn, request_)
+    counted = []
+    for dates_only in (True, False):
+        from_where, params = matching_sql(conn, compiled, "join", dates_only=dates_only)
+        sql = f"SELECT substr(a.published, 1, 10) AS day, count(*) {from_where} GROUP BY day"
+        plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+        assert ("COVERING INDEX idx_articles_seq_published" in plan) == (covering and dates_only)
+        counted.append([tuple(row) for row in conn.execute(sql, params)])
+    assert counted[0] == counted[1] and counted[0]
+
+
 def test_no_match_is_exit_1(timeline):
     result = timeline("zanzibar")
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", "no matches\n")
