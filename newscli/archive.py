@@ -507,6 +507,39 @@ def reopen(conn: sqlite3.Connection) -> sqlite3.Connection | None:
     return other
 
 
+def newer_sqlite_version() -> tuple[int, ...] | None:
+    """The version of apsw's SQLite when apsw is installed and its SQLite is newer than the
+    standard library's (and NEWSCLI_SQLITE is not `stdlib`), else None."""
+    if os.environ.get("NEWSCLI_SQLITE", "").strip().lower() == "stdlib":
+        return None
+    try:
+        import apsw
+    except ImportError:
+        return None
+    version = tuple(int(part) for part in apsw.sqlite_lib_version().split(".")[:3])
+    return version if version > sqlite3.sqlite_version_info else None
+
+
+def reopen_newer(conn: sqlite3.Connection):
+    """Another connection to the archive `conn` reads, read-only, through apsw's newer SQLite
+    (its FTS5 ranks a common word up to 3× faster than SQLite 3.40's: benchmarks/README.md);
+    None when there is none (see newer_sqlite_version) or it cannot open the file. It only
+    ever reads, so the archive stays what the standard library's SQLite writes and reads.
+    Usable from another thread; its errors are apsw.Error, not sqlite3.Error."""
+    if not isinstance(conn, ArchiveConnection) or conn.how is None or newer_sqlite_version() is None:
+        return None
+    import apsw
+
+    args, kwargs = conn.how
+    flags = apsw.SQLITE_OPEN_READONLY | (apsw.SQLITE_OPEN_URI if kwargs.get("uri") else 0)
+    try:
+        other = apsw.Connection(str(args[0]), flags=flags)
+        other.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    except apsw.Error:
+        return None
+    return other
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     return _connect_as(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
 

@@ -160,7 +160,8 @@ def _authors_match(authors: str | None, wanted: str) -> int:
     return 0
 
 
-def _register_functions(conn: sqlite3.Connection) -> None:
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions filter_sql may call (another connection needs them too)."""
     conn.create_function("newscli_author", 2, _authors_match, deterministic=True)
 
 
@@ -205,7 +206,7 @@ def filter_sql(conn: sqlite3.Connection, filters: Filters | None, table: str = "
         params.extend(values)
     authors = [*((n, False) for n in filters.authors), *((n, True) for n in filters.exclude_authors)]
     if authors:
-        _register_functions(conn)
+        register_functions(conn)
     for name, negate in authors:
         sql.append(f"{'NOT ' if negate else ''}newscli_author({table}.authors, ?)")
         params.append(name)

@@ -456,6 +456,16 @@ def _candidates(
             return ranked
     inner = _matches_sql(where, f"{SEARCH_TABLE}.rowid AS seq, {_BM25} AS bm25_rank", plan)
     sql = f"{inner} ORDER BY bm25_rank, seq LIMIT ?"
+    newer = _newer_reader(conn, sql)
+    if newer is not None:
+        import apsw
+
+        try:
+            return [tuple(r) for r in newer.execute(sql, [expression, *params, n])]
+        except apsw.Error:
+            pass  # the standard library's SQLite says what is wrong, as everywhere else
+        finally:
+            newer.close()
     return [tuple(r) for r in conn.execute(sql, [expression, *params, n])]  # type: ignore[misc]
 
 
@@ -663,12 +673,35 @@ def _second_core_free() -> bool:
         return True
 
 
-def _state(conn: sqlite3.Connection) -> tuple:
+def _state(conn) -> tuple:
     """What identifies the archive's state for a search: the index's structure record
     (FTS5 rewrites it on every change) and the last article."""
-    return conn.execute(
-        f"SELECT (SELECT block FROM {SEARCH_TABLE}_data WHERE id = 10), (SELECT max(seq) FROM articles)"
-    ).fetchone()
+    sql = f"SELECT (SELECT block FROM {SEARCH_TABLE}_data WHERE id = 10), (SELECT max(seq) FROM articles)"
+    return tuple(next(iter(conn.execute(sql))))
+
+
+def _newer_reader(conn: sqlite3.Connection, sql: str):
+    """A connection through a newer SQLite (archive.reopen_newer) in a read transaction that
+    sees what `conn` sees, for ranking `sql`; None when there is none, or `sql` calls one of
+    the functions registered on `conn` alone (filters.py), or an import committed between
+    the two reads (the caller then ranks on `conn`)."""
+    from newscli.archive import reopen_newer
+
+    if "newscli_" in sql:
+        return None
+    newer = reopen_newer(conn)
+    if newer is None:
+        return None
+    import apsw
+
+    try:
+        newer.execute("BEGIN")
+        if _state(newer) == _state(conn):
+            return newer
+    except apsw.Error:
+        pass
+    newer.close()
+    return None
 
 
 def _rank_in_parts(
@@ -688,42 +721,61 @@ def _rank_in_parts(
     ).fetchone()
     if low is None or high - low + 1 < PARALLEL_MIN_ARTICLES:
         return None
-    from newscli.archive import reopen
-
-    other = reopen(conn)
-    if other is None:
-        return None
     import threading
 
-    try:
-        other.execute("BEGIN")
-        if _state(other) != _state(conn):  # an import committed in between: not one snapshot
+    from newscli.archive import reopen
+
+    sql = (
+        _matches_sql(where, f"{SEARCH_TABLE}.rowid AS seq, {_BM25} AS bm25_rank", plan)
+        + f" AND {SEARCH_TABLE}.rowid BETWEEN ? AND ? ORDER BY bm25_rank, seq LIMIT ?"
+    )
+    # Both halves through a newer SQLite when there is one, else `conn` and a second
+    # connection of the standard library's.
+    lower, upper = _newer_reader(conn, sql), _newer_reader(conn, sql)
+    if lower is None or upper is None:
+        for reader in (lower, upper):
+            if reader is not None:
+                reader.close()
+        lower, upper = conn, reopen(conn)
+        if upper is None:
             return None
-        sql = (
-            _matches_sql(where, f"{SEARCH_TABLE}.rowid AS seq, {_BM25} AS bm25_rank", plan)
-            + f" AND {SEARCH_TABLE}.rowid BETWEEN ? AND ? ORDER BY bm25_rank, seq LIMIT ?"
-        )
+        from newscli.filters import register_functions
+
+        register_functions(upper)
+    try:
+        if lower is conn:
+            upper.execute("BEGIN")
+            if _state(upper) != _state(conn):  # an import committed in between: not one snapshot
+                return None
         middle = (low + high) // 2
-        other_rows: list = []
+        upper_rows: list = []
         failure: list[BaseException] = []
 
         def rank_upper_half() -> None:
             try:
-                other_rows.extend(other.execute(sql, [expression, *params, middle + 1, high, k]))
+                upper_rows.extend(upper.execute(sql, [expression, *params, middle + 1, high, k]))
             except BaseException as e:  # re-raised in the calling thread
                 failure.append(e)
 
         worker = threading.Thread(target=rank_upper_half, daemon=True)
         worker.start()
         try:
-            rows = [tuple(r) for r in conn.execute(sql, [expression, *params, low, middle, k])]
+            rows = [tuple(r) for r in lower.execute(sql, [expression, *params, low, middle, k])]
+        except sqlite3.Error:
+            raise
+        except Exception:  # apsw.Error: ranked again below, by the standard library's SQLite
+            return None
         finally:
             worker.join()
         if failure:
-            raise failure[0]
+            if isinstance(failure[0], sqlite3.Error) or not isinstance(failure[0], Exception):
+                raise failure[0]
+            return None
     finally:
-        other.close()
-    rows.extend(tuple(r) for r in other_rows)
+        upper.close()
+        if lower is not conn:
+            lower.close()
+    rows.extend(tuple(r) for r in upper_rows)
     rows.sort(key=lambda r: (r[1], r[0]))
     return rows[:k]
 

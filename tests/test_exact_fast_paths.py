@@ -130,6 +130,59 @@ def test_ranking_in_two_parts_matches_naive_bm25(generated_db, monkeypatch):
     conn.close()
 
 
+@pytest.mark.parametrize("query,filters", [*QUERIES, ("vote", {"author": "smith"})])
+def test_a_newer_sqlite_ranks_as_the_standard_librarys(generated_db, monkeypatch, query, filters):
+    """apsw's SQLite ranks (in one part and in two) exactly as the standard library's; a
+    query calling newscli's own SQL functions (authors) stays on the standard library's."""
+    from newscli import archive
+
+    assert archive.newer_sqlite_version() > sqlite3.sqlite_version_info  # apsw is a dependency
+    conn = connect_readonly(generated_db)
+    opened = []
+    reopen_newer = archive.reopen_newer
+    monkeypatch.setattr(archive, "reopen_newer", lambda c: opened.append(c) or reopen_newer(c))
+    for parts in (False, True):
+        monkeypatch.setattr(search, "_second_core_free", lambda parts=parts: parts)
+        monkeypatch.setattr(search, "PARALLEL_MIN_ARTICLES", 1)
+        monkeypatch.setenv("NEWSCLI_SQLITE", "stdlib")
+        plain = search_articles(conn, req(query, limit=30, **filters))
+        monkeypatch.delenv("NEWSCLI_SQLITE")
+        opened.clear()
+        assert search_articles(conn, req(query, limit=30, **filters)) == plain, (query, parts)
+        assert len(opened) == (0 if "author" in filters else 2 if parts else 1)
+    conn.close()
+
+
+def test_a_newer_sqlite_is_not_used_when_an_import_committed_in_between(generated_db, tmp_path):
+    """The newer connection must see what the search's own connection sees: if an import
+    committed after that one's read began, ranking stays on the standard library's."""
+    import shutil
+
+    from newscli import archive
+
+    path = tmp_path / "copy.db"
+    shutil.copy(generated_db, path)
+    conn = connect_readonly(path)
+    sql = "SELECT rowid FROM search_index WHERE search_index MATCH ?"
+    newer = search._newer_reader(conn, sql)
+    assert newer is not None
+    newer.close()
+    conn.execute("BEGIN")
+    search._state(conn)  # the read transaction has begun
+    writer = open_archive(path)
+    row = ("f" * 16, "said vote", None, "said vote council", "2024-01-01", None, "BBC", None, "[]", None, 3,
+           "2026-01-01T00:00:00+00:00", "[]", "{}")  # fmt: skip
+    assert insert_batch(writer.conn, [row])[0] == 1
+    writer.conn.close()
+    assert search._newer_reader(conn, sql) is None
+    conn.execute("COMMIT")
+    newer = search._newer_reader(conn, sql)
+    assert newer is not None and search._state(newer) == search._state(conn)
+    newer.close()
+    assert archive.reopen_newer(conn) is not None
+    conn.close()
+
+
 def test_ranking_in_two_parts_on_the_fixtures(fixtures_db, monkeypatch):
     conn = connect_readonly(fixtures_db)
     for query in ["kharkiv", "russian forces", "rates OR river", "k*"]:
