@@ -456,17 +456,23 @@ def _candidates(
             return ranked
     inner = _matches_sql(where, f"{SEARCH_TABLE}.rowid AS seq, {_BM25} AS bm25_rank", plan)
     sql = f"{inner} ORDER BY bm25_rank, seq LIMIT ?"
+    return fetch_all(conn, sql, [expression, *params, n])  # type: ignore[return-value]
+
+
+def fetch_all(conn: sqlite3.Connection, sql: str, params: Sequence) -> list[tuple]:
+    """The rows of a query that only reads, through a newer SQLite when there is one
+    (_newer_reader), else on `conn`."""
     newer = _newer_reader(conn, sql)
     if newer is not None:
         import apsw
 
         try:
-            return [tuple(r) for r in newer.execute(sql, [expression, *params, n])]
+            return [tuple(r) for r in newer.execute(sql, params)]
         except apsw.Error:
             pass  # the standard library's SQLite says what is wrong, as everywhere else
         finally:
             newer.close()
-    return [tuple(r) for r in conn.execute(sql, [expression, *params, n])]  # type: ignore[misc]
+    return [tuple(r) for r in conn.execute(sql, params)]
 
 
 def _rescored(

@@ -21,7 +21,7 @@ from typing import Any
 
 from newscli.errors import NewscliError
 from newscli.filters import Filters
-from newscli.search import CompiledQuery, SearchRequest, compile_request, matching_sql
+from newscli.search import CompiledQuery, SearchRequest, compile_request, fetch_all, matching_sql
 
 PERIODS = ("day", "week", "month", "year")
 MAX_ROWS = 60  # the most rows an automatically chosen period gives, if it can
@@ -169,7 +169,7 @@ def _count(
             f"SELECT day, count(*) FROM (SELECT min(substr(a.published, 1, 10)) AS day {from_where} "
             f"GROUP BY {story_sql()}) GROUP BY day"
         )
-    for text, n in conn.execute(sql, params):
+    for text, n in fetch_all(conn, sql, params):
         counts.add(text, n)
     return counts
 

@@ -209,7 +209,11 @@ def _timeline_by_join(conn, query, since=None, until=None):
     ("said", None, None), ("government", None, None), ("elect*", "2003-01-01", "2007-12-31"),
     ("zzznothing", None, None),
 ])  # fmt: skip
-def test_timeline_counts_equal_the_plain_join(generated_db, query, since, until):
+@pytest.mark.parametrize("engine", ["stdlib", "newer"])
+def test_timeline_counts_equal_the_plain_join(generated_db, monkeypatch, query, since, until, engine):
+    """Counted through apsw's SQLite (the default) or the standard library's, the same."""
+    if engine == "stdlib":
+        monkeypatch.setenv("NEWSCLI_SQLITE", "stdlib")
     conn = connect_readonly(generated_db)
     expected = _timeline_by_join(conn, query, since, until and "2008-01-01")
     timeline = build_timeline(conn, req(query, since=since, until=until), by="year")

@@ -406,7 +406,10 @@ def test_list_by_week_and_formats(timeline):
 # --- counting happens in SQL -----------------------------------------------------------------
 
 
-def test_counting_is_one_group_by_in_sql(timeline_db):
+def test_counting_is_one_group_by_in_sql(timeline_db, monkeypatch):
+    # Traced on the standard library's SQLite (a newer one, when installed, runs the same SQL:
+    # test_exact_fast_paths.py).
+    monkeypatch.setenv("NEWSCLI_SQLITE", "stdlib")
     conn = connect_readonly(timeline_db)
     statements = []
     conn.set_trace_callback(statements.append)

@@ -472,7 +472,8 @@ def test_plot_into_a_missing_folder_is_one_line(timeline, tmp_path, plotting):
 # --- counting in SQL, light start-up, the installed command -----------------------------------
 
 
-def test_one_group_by_per_series(news_db):
+def test_one_group_by_per_series(news_db, monkeypatch):
+    monkeypatch.setenv("NEWSCLI_SQLITE", "stdlib")  # traced on the standard library's SQLite
     conn = connect_readonly(news_db)
     statements = []
     conn.set_trace_callback(statements.append)
