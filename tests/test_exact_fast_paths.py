@@ -138,18 +138,25 @@ def test_a_newer_sqlite_ranks_as_the_standard_librarys(generated_db, monkeypatch
 
     assert archive.newer_sqlite_version() > sqlite3.sqlite_version_info  # apsw is a dependency
     conn = connect_readonly(generated_db)
-    opened = []
-    reopen_newer = archive.reopen_newer
-    monkeypatch.setattr(archive, "reopen_newer", lambda c: opened.append(c) or reopen_newer(c))
+    used = []  # (whether the SQL ranks candidates, whether it went through the newer SQLite)
+    newer_reader = search._newer_reader
+
+    def recorded(c, sql):
+        reader = newer_reader(c, sql)
+        used.append(("bm25_rank" in sql, reader is not None))
+        return reader
+
+    monkeypatch.setattr(search, "_newer_reader", recorded)
     for parts in (False, True):
         monkeypatch.setattr(search, "_second_core_free", lambda parts=parts: parts)
         monkeypatch.setattr(search, "PARALLEL_MIN_ARTICLES", 1)
         monkeypatch.setenv("NEWSCLI_SQLITE", "stdlib")
         plain = search_articles(conn, req(query, limit=30, **filters))
         monkeypatch.delenv("NEWSCLI_SQLITE")
-        opened.clear()
+        used.clear()
         assert search_articles(conn, req(query, limit=30, **filters)) == plain, (query, parts)
-        assert len(opened) == (0 if "author" in filters else 2 if parts else 1)
+        ranking = [newer for is_ranking, newer in used if is_ranking]
+        assert ranking == [("author" not in filters)] * (2 if parts else 1)
     conn.close()
 
 
