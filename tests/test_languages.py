@@ -7,7 +7,9 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, import_quietly
+from conftest import FIXTURES, SHARED, import_quietly, needs_shared
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newscli.archive import connect_readonly
 from newscli.cli import cli
@@ -117,3 +119,60 @@ def test_a_highlight_keeps_the_marks_of_its_last_letter(languages_db):
 )
 def test_detect_language(texts, expected):
     assert detect_language(*texts) == expected
+
+
+# --- spans: the quick way equals the general one ---------------------------------------------
+
+
+def _spans_in_general(text):
+    import unicodedata
+
+    from newscli.analysis import _spans_by_character, protect
+
+    text = unicodedata.normalize("NFC", text)
+    return text, _spans_by_character(protect(text))
+
+
+TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".csv"}
+
+
+def _texts_under(folder):
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix.lower() in TEXT_SUFFIXES:
+            yield path.read_bytes().decode("utf-8", errors="replace")
+
+
+def test_spans_of_every_fixture_equal_the_general_way():
+    """spans reads most text (every character folding to one) without a step per
+    character; on every fixture file (12+ scripts, odd encodings) the places are the same."""
+    from newscli.analysis import spans
+
+    texts = list(_texts_under(FIXTURES))
+    assert len(texts) > 50
+    for text in texts:
+        assert spans(text) == _spans_in_general(text)
+
+
+@needs_shared
+def test_spans_of_the_shared_corpora_equal_the_general_way():
+    from newscli.analysis import spans
+
+    checked = 0
+    for corpus in ("bbc", "newspaper4k", "fi-news"):
+        for text in _texts_under(SHARED / "corpora" / corpus):
+            assert spans(text) == _spans_in_general(text)
+            checked += 1
+    assert checked > 2000
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*"abc AB.,5\n-ßæﬁＡ́İı", "U.S.", "3.5", "é", "人工", "ไทย", "مُ", "\u200d", "\u00ad"]),
+        max_size=40,
+    ).map("".join)
+)
+def test_spans_equal_the_general_way_on_any_text(text):
+    from newscli.analysis import spans
+
+    assert spans(text) == _spans_in_general(text)
