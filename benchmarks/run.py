@@ -942,14 +942,20 @@ def merge_section(old: str, new: str, measured: list[str]) -> str:
     """The section for one N made of two partial runs: the rows of `measured` sections from
     `new`, the other rows from `old`, and both runs' descriptions."""
 
-    def split(text: str) -> tuple[list[str], list[str], list[str]]:
+    def split(text: str) -> tuple[list[list[str]], list[str], list[str]]:
         lines = text.strip().splitlines()
-        described = [ln for ln in lines if ln.startswith("- ")]
+        described: list[list[str]] = []  # each note: its "- " line and the lines that go on it
+        for ln in lines:
+            if ln.startswith("- "):
+                described.append([ln])
+            elif ln.startswith("  ") and described and not ln.startswith("|"):
+                described[-1].append(ln)
         table = [ln for ln in lines if ln.startswith("|")]
         return described, table[:2], table[2:]
 
-    old_described, head, old_rows = split(old)
-    new_described, _, new_rows = split(new)
+    old_notes, head, old_rows = split(old)
+    new_notes, _, new_rows = split(new)
+    new_described = [ln for note in new_notes for ln in note]
     prefixes = tuple(f"| {SECTION_ROWS[s]}" for s in measured)
     rows = sorted(
         [r for r in old_rows if not r.startswith(prefixes)] + new_rows, key=lambda r: r[:4]
@@ -957,9 +963,10 @@ def merge_section(old: str, new: str, measured: list[str]) -> str:
     title = old.strip().splitlines()[0]
     old_described = [
         ln
-        for ln in old_described
-        if not ln.startswith("- Sections measured")
-        or not set(re.findall(r"\w+", ln.split(":", 1)[1])) <= set(measured)
+        for note in old_notes
+        if not note[0].startswith("- Sections measured")
+        or not set(re.findall(r"\w+", note[0].split(":", 1)[1])) <= set(measured)
+        for ln in note
     ]
     return "\n".join([title, "", *old_described, "", *new_described, "", *head, *rows]) + "\n"
 
