@@ -82,24 +82,19 @@ class Prepared:
     lang: str | None
     fields: tuple[str, str, str]
     stemmed: frozenset[str]
-    bands: tuple[int, ...] = ()  # the body's band keys (newscli.stories)
 
 
-def prepare(
-    title: str | None, subtitle: str | None, body: str | None, lang: str | None = None, *, bands: bool = True
-) -> Prepared:
-    """Analyse one article; its language is detected when not given. `bands=False` leaves
-    out the band keys (an import's parsing process does: the writer works them out, which
-    balances the work of the two processes)."""
+def prepare(title: str | None, subtitle: str | None, body: str | None, lang: str | None = None) -> Prepared:
+    """Analyse one article; its language is detected when not given. Its story band keys
+    are worked out by the writer from `fields` (stories.body_band_keys): during an import
+    that process has less to do than the parsing one (language, stems)."""
     if lang is None:
         from newscli.languages import detect_language
 
         lang = detect_language(title, subtitle, body)
-    from newscli.stories import band_keys
-
     fields = (analysis.index_text(title), analysis.index_text(subtitle), analysis.index_text(body))
     stemmed = frozenset(analysis.stemmed_words((title, subtitle, body), lang, fields))
-    return Prepared(lang, fields, stemmed, band_keys(fields[2].split()) if bands else ())
+    return Prepared(lang, fields, stemmed)
 
 
 class FormsSeen:
@@ -241,7 +236,7 @@ def _apply(conn: sqlite3.Connection, rows: list, seen: FormsSeen) -> int:
             conn.execute("UPDATE articles SET lang = ? WHERE seq = ?", (prepared.lang, seq))
         add(conn, [(seq, prepared.fields)])
         add_forms(conn, seen.new_forms(prepared))
-        bands[seq] = prepared.bands
+        bands[seq] = stories.body_band_keys(prepared.fields[2])
         added += 1
     filed = []
     for seq in dict.fromkeys(to_file):
@@ -251,7 +246,7 @@ def _apply(conn: sqlite3.Connection, rows: list, seen: FormsSeen) -> int:
             row = conn.execute("SELECT body FROM articles WHERE seq = ?", (seq,)).fetchone()
             if row is None:
                 continue
-            bands[seq] = stories.band_keys(analysis.words(row[0]))
+            bands[seq] = stories.body_band_keys(analysis.index_text(row[0]))
         filed.append((seq, bands[seq]))
     stories.assign(conn, filed)
     return added

@@ -64,6 +64,11 @@ def _hash_functions():
     return multipliers, offsets, mix
 
 
+def body_band_keys(indexed_body: str) -> tuple[int, ...]:
+    """The band keys of a body as the index stores it (index_text: words and spaces)."""
+    return band_keys(indexed_body.split())
+
+
 def band_keys(words: Sequence[str]) -> tuple[int, ...]:
     """The BANDS band keys of a body given as its indexed words; none for a short body."""
     if len(words) < MIN_WORDS:

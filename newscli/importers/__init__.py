@@ -392,7 +392,7 @@ def _events(paths: Iterable[str], options: ImportOptions, imported_at: str) -> G
                 yield ("problem", item)
             else:
                 options.label(item)
-                prepared = index.prepare(item.title, item.subtitle, item.body, item.lang, bands=False)
+                prepared = index.prepare(item.title, item.subtitle, item.body, item.lang)
                 row = _row(item, imported_at, prepared.lang)
                 yield (
                     "row",
@@ -570,8 +570,6 @@ def import_paths(
     `parallel` (default: when the platform can fork and has two cores; never for stdin)
     parses in a child process while this one writes; the result is the same either way.
     """
-    from newscli.stories import band_keys
-
     options = options or ImportOptions()
     summary = ImportSummary()
     _resolved_folder.cache_clear()  # folders may have moved since an earlier run
@@ -589,13 +587,8 @@ def import_paths(
         nonlocal batch_bytes
         if batch:
             with _ctrl_c_after_batch():
-                # The story band keys are worked out here, in the writer, not by the parsing
-                # process, which has more to do (language, stems): the two are then busier
-                # alike (with the language read from 250 characters, not 400: 20,000 articles
-                # in 19.9-21.1 s instead of 27.3-28.8 s, on two busy cores).
-                bands = [band_keys(fields[2].split()) for fields in batch_fields]
                 try:
-                    inserted, undated, dated = insert_batch(conn, batch, batch_fields, batch_forms, bands)
+                    inserted, undated, dated = insert_batch(conn, batch, batch_fields, batch_forms)
                 except ArchiveError as e:
                     # The run cannot go on; say what of it is safely stored.
                     noun = "article" if summary.imported == 1 else "articles"
