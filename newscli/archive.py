@@ -520,6 +520,15 @@ def newer_sqlite_version() -> tuple[int, ...] | None:
     return version if version > sqlite3.sqlite_version_info else None
 
 
+def newer_sqlite_errors() -> tuple[type[Exception], ...]:
+    """The errors a connection of reopen_newer raises (none when apsw is not installed)."""
+    try:
+        import apsw
+    except ImportError:
+        return ()
+    return (apsw.Error,)
+
+
 def reopen_newer(conn: sqlite3.Connection):
     """Another connection to the archive `conn` reads, read-only, through apsw's newer SQLite
     (its FTS5 ranks a common word up to 3× faster than SQLite 3.40's: benchmarks/README.md);

@@ -729,7 +729,7 @@ def _rank_in_parts(
         return None
     import threading
 
-    from newscli.archive import reopen
+    from newscli.archive import newer_sqlite_errors, reopen
 
     sql = (
         _matches_sql(where, f"{SEARCH_TABLE}.rowid AS seq, {_BM25} AS bm25_rank", plan)
@@ -767,16 +767,14 @@ def _rank_in_parts(
         worker.start()
         try:
             rows = [tuple(r) for r in lower.execute(sql, [expression, *params, low, middle, k])]
-        except sqlite3.Error:
-            raise
-        except Exception:  # apsw.Error: ranked again below, by the standard library's SQLite
+        except newer_sqlite_errors():  # ranked again by the caller, on the standard library's SQLite
             return None
         finally:
             worker.join()
         if failure:
-            if isinstance(failure[0], sqlite3.Error) or not isinstance(failure[0], Exception):
-                raise failure[0]
-            return None
+            if isinstance(failure[0], newer_sqlite_errors()):
+                return None
+            raise failure[0]
     finally:
         upper.close()
         if lower is not conn:
