@@ -79,16 +79,21 @@ class Matcher:
         """Every match in the text's words, in order; overlapping ones are kept apart."""
         found: list[Match] = []
         by_word, others = self._by_word, self._others
-        for n in range(len(words)):
-            hits = list(by_word.get(words[n].word, ()))
+        texts = [span[0] for span in words]
+        total = len(texts)
+        for n, word in enumerate(texts):
+            hits = by_word.get(word)
             for p, pattern in others:
                 size = len(pattern.words)
-                if n + size > len(words):
+                # The first word decides most of the time: tried before the others.
+                if n + size > total or not self._word_matches(pattern, 0, word):
                     continue
-                if all(self._word_matches(pattern, k, words[n + k].word) for k in range(size)):
-                    hits.append(p)
+                if all(self._word_matches(pattern, k, texts[n + k]) for k in range(1, size)):
+                    hits = [*(hits or ()), p]
+            if not hits:
+                continue
             if len(hits) > 1:
-                hits.sort()
+                hits = sorted(hits)
             found.extend(Match(n, n + len(self.patterns[p].words) - 1, p) for p in hits)
         return found
 
