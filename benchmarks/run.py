@@ -939,8 +939,10 @@ SECTION_ROWS = {"import": "1 ", "search": "2 ", "latency": "3 ", "commands": "4 
 
 
 def merge_section(old: str, new: str, measured: list[str]) -> str:
-    """The section for one N made of two partial runs: the rows of `measured` sections from
-    `new`, the other rows from `old`, and both runs' descriptions."""
+    """The section for one N made of two partial runs: the rows of `new`, and those of `old`
+    that it did not measure again (other sections, and rows of a measured section that
+    this run left out: an import run of the .txt folder alone keeps the JSONL rows), and
+    both runs' descriptions."""
 
     def split(text: str) -> tuple[list[list[str]], list[str], list[str]]:
         lines = text.strip().splitlines()
@@ -956,9 +958,13 @@ def merge_section(old: str, new: str, measured: list[str]) -> str:
     old_notes, head, old_rows = split(old)
     new_notes, _, new_rows = split(new)
     new_described = [ln for note in new_notes for ln in note]
-    prefixes = tuple(f"| {SECTION_ROWS[s]}" for s in measured)
+
+    def key(row: str) -> tuple[str, ...]:  # its section and measure
+        return tuple(cell.strip() for cell in row.split("|")[1:3])
+
+    remeasured = {key(r) for r in new_rows}
     rows = sorted(
-        [r for r in old_rows if not r.startswith(prefixes)] + new_rows, key=lambda r: r[:4]
+        [r for r in old_rows if key(r) not in remeasured] + new_rows, key=lambda r: r[:4]
     )  # by section number, stable within a section
     title = old.strip().splitlines()[0]
     old_described = [

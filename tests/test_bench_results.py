@@ -15,6 +15,7 @@ OLD = """## N = 1,000
 | Section | Measure | Measured |
 | --- | --- | --- |
 | 1 Import | newscli import | 5 art/s |
+| 1 Import | newscli import, .txt folder | 4 art/s |
 | 2 Search whole process | rare term | 9 ms |
 """
 
@@ -47,5 +48,25 @@ def test_merge_keeps_notes_with_their_continuation_lines():
     assert merged.count("- Sections measured: search") == 1 and "  again" in merged
     assert [ln for ln in merged if ln.startswith("| 1") or ln.startswith("| 2")] == [
         "| 1 Import | newscli import | 5 art/s |",
+        "| 1 Import | newscli import, .txt folder | 4 art/s |",
         "| 2 Search whole process | rare term | 7 ms |",
+    ]
+
+
+def test_merge_keeps_the_rows_of_a_section_that_a_run_left_out():
+    """An import run of the .txt folder alone replaces the .txt rows, keeps the JSONL ones."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    txt_only = NEW.replace(
+        "| 2 Search whole process | rare term | 7 ms |",
+        "| 1 Import | newscli import, .txt folder | 6 art/s |",
+    )
+    merged = run.merge_section(OLD, txt_only, ["import"]).splitlines()
+    assert [ln for ln in merged if ln.startswith("| 1") or ln.startswith("| 2")] == [
+        "| 1 Import | newscli import | 5 art/s |",
+        "| 1 Import | newscli import, .txt folder | 6 art/s |",
+        "| 2 Search whole process | rare term | 9 ms |",
     ]
