@@ -935,8 +935,6 @@ def machine_description(bench: Bench) -> list[str]:
     ]
 
 
-SECTION_ROWS = {"import": "1 ", "search": "2 ", "latency": "3 ", "commands": "4 "}
-
 
 def merge_section(old: str, new: str, measured: list[str]) -> str:
     """The section for one N made of two partial runs: the rows of `new`, and those of `old`
