@@ -935,7 +935,6 @@ def machine_description(bench: Bench) -> list[str]:
     ]
 
 
-
 def merge_section(old: str, new: str, measured: list[str]) -> str:
     """The section for one N made of two partial runs: the rows of `new`, and those of `old`
     that it did not measure again (other sections, and rows of a measured section that
