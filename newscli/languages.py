@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import IO
 
 SAMPLE_CHARS = 250
 MIN_LETTERS = 20
@@ -30,28 +31,88 @@ def _identifier():
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
     try:
+        return LanguageIdentifier(**_model(MODEL_DIR / MODEL_FILE))
+    except (KeyError, ValueError, TypeError):  # a model laid out otherwise: py3langid's own loader
         return LanguageIdentifier.from_model_file(MODEL_FILE)
+
+
+def _model(path) -> dict:
+    """py3langid's model (an LZMA-packed .npz: modelio.load_model), each array read once.
+
+    py3langid's loader reads the 39 MB transition table into NumPy, then copies it into an
+    array.array: 140 MB at the peak of a process that holds ~110 MB afterwards, and the
+    importing process's peak is the import's. Here the table is read straight into its
+    array.array (peak ~100 MB); the arrays are the same. The .npz is unpacked to a temporary
+    file (68 MB), or, where none can be written (a full or read-only temporary folder, a
+    file-size limit), in memory, so that an import never fails for want of scratch space."""
+    import lzma
+    import shutil
+    import tempfile
+    import zipfile
+
+    unpacked: IO[bytes]
+    try:
+        unpacked = tempfile.TemporaryFile(suffix=".npz")
+        try:
+            with lzma.open(path) as src:
+                shutil.copyfileobj(src, unpacked, length=1 << 20)
+        except OSError:  # the temporary folder filled up
+            unpacked.close()
+            raise
     except OSError:
-        # py3langid unpacks its model (68 MB) into a temporary file; where none can be
-        # written (a full or read-only temporary folder, a file-size limit), unpack it in
-        # memory instead, so that an import never fails for want of scratch space.
         import io
-        import lzma
 
-        import numpy as np
-        from py3langid.modelio import _to_array
-
-        with lzma.open(MODEL_DIR / MODEL_FILE) as src:
+        with lzma.open(path) as src:
             unpacked = io.BytesIO(src.read())
-        with np.load(unpacked, allow_pickle=False) as data:
-            return LanguageIdentifier(
-                np.asarray(data["ptc"]),
-                np.asarray(data["pc"]),
-                data["classes"].tolist(),
-                _to_array(data["nextmove"]),
-                data["out_feat"].tolist(),
-                tk_row=_to_array(data["nextmove_row"]),
-            )
+    with unpacked, zipfile.ZipFile(unpacked) as npz:
+        ptc, pc, classes, out_feat = (
+            _numpy_array(npz, name) for name in ("ptc", "pc", "classes", "out_feat")
+        )
+        return {
+            "nb_ptc": ptc,
+            "nb_pc": pc,
+            "nb_classes": classes.tolist(),
+            "tk_nextmove": _stdlib_array(npz, "nextmove"),
+            "tk_output": out_feat.tolist(),
+            "tk_row": _stdlib_array(npz, "nextmove_row"),
+        }
+
+
+def _numpy_array(npz, name: str):
+    from numpy.lib import format as npy
+
+    with npz.open(f"{name}.npy") as member:
+        return npy.read_array(member, allow_pickle=False)
+
+
+# array.array's type code for an unsigned integer of each size (py3langid's _to_array).
+_TYPECODE = {2: "H", 4: "I", 8: "L"}
+
+
+def _stdlib_array(npz, name: str):
+    """An unsigned integer array of the .npz as an array.array, read into it directly."""
+    from array import array
+
+    from numpy.lib import format as npy
+
+    with npz.open(f"{name}.npy") as member:
+        version = npy.read_magic(member)
+        shape, fortran, dtype = (
+            npy.read_array_header_1_0(member) if version == (1, 0) else npy.read_array_header_2_0(member)
+        )
+        if dtype.kind != "u" or dtype.byteorder == ">" or fortran or len(shape) != 1:
+            raise ValueError(f"{name}: not a flat array of unsigned integers")
+        out = array(_TYPECODE[dtype.itemsize], [0]) * shape[0]
+        if out.itemsize != dtype.itemsize:
+            raise ValueError(f"{name}: no array.array type of {dtype.itemsize} bytes")
+        view, at = memoryview(out).cast("B"), 0
+        while chunk := member.read(min(1 << 20, len(view) - at)):  # no second copy of the whole
+            view[at : at + len(chunk)] = chunk
+            at += len(chunk)
+        view.release()
+        if at != len(out) * out.itemsize:
+            raise ValueError(f"{name}: truncated")
+        return out
 
 
 def detect_language(*texts: str | None) -> str | None:

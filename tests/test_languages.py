@@ -121,6 +121,33 @@ def test_detect_language(texts, expected):
     assert detect_language(*texts) == expected
 
 
+@pytest.mark.parametrize("scratch", ["temporary file", "in memory"])
+def test_the_language_model_is_read_as_py3langids_own_loader_reads_it(monkeypatch, scratch):
+    """languages._model reads py3langid's model with a lower peak of memory: the same
+    arrays, so the same answers; where no temporary file can be made, in memory."""
+    import tempfile
+
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+    from py3langid.modelio import load_model
+
+    from newscli import languages
+
+    ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
+    if scratch == "in memory":
+
+        def no_space(*args, **kwargs):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(tempfile, "TemporaryFile", no_space)
+    ours = languages._model(MODEL_DIR / MODEL_FILE)
+    assert ours["nb_ptc"].dtype == ptc.dtype and np.array_equal(ours["nb_ptc"], ptc)
+    assert np.array_equal(ours["nb_pc"], pc) and ours["nb_classes"] == classes
+    assert ours["tk_nextmove"] == nextmove and ours["tk_nextmove"].typecode == nextmove.typecode
+    assert ours["tk_row"] == row and ours["tk_row"].typecode == row.typecode
+    assert ours["tk_output"] == output
+
+
 # --- spans: the quick way equals the general one ---------------------------------------------
 
 
