@@ -337,7 +337,8 @@ class Bench:
                     ),
                 ]
             measured = tuple(f"ref ({r})" for r in ["b", *self.args.import_refs])
-            cases = [case for case in cases if case[0] == "newscli import" or case[0].startswith(measured)]
+            newscli = () if self.args.references_only else ("newscli import",)
+            cases = [case for case in cases if case[0] in newscli or case[0].startswith(measured)]
             stats: dict[str, ImportStat | str] = {}
             print(f"import {label}: {self.import_runs} run(s) each", file=sys.stderr)
             # (b) first: every other row is shown as a ratio to it.
@@ -927,7 +928,9 @@ def machine_description(bench: Bench) -> list[str]:
             ""
             if "import" not in bench.sections
             else f" (import inputs {', '.join(bench.args.import_inputs)}; references (b), "
-            f"{', '.join(r for r in bench.args.import_refs if r != 'b') or 'no other'})"
+            f"{', '.join(r for r in bench.args.import_refs if r != 'b') or 'no other'}"
+            + ("; newscli's import not measured again" if bench.args.references_only else "")
+            + ")"
         ),
         f"- Runs: medians of {bench.import_runs} import run(s), {bench.runs} whole-process "
         f"runs after 1 warm-up, {bench.latency_runs} in-process runs after 1 warm-up; "
@@ -1025,6 +1028,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="a,b,c,c'",
         help="references the import section measures besides (b), "
         "among a,c,c' (a slow machine may skip some at N=1,000,000)",
+    )
+    parser.add_argument(
+        "--references-only",
+        action="store_true",
+        help="in the import section, measure the references alone, not newscli's import "
+        "(with --merge, newscli's rows of a former run stay)",
     )
     parser.add_argument(
         "--merge",
