@@ -391,6 +391,13 @@ def stem_keys(word: str, lang: str) -> frozenset[str]:
     """The keys under which `word` (as typed or stored, any case) is filed for `lang`:
     `lang:stem` of the word as written and of its folded form; none for a language
     without a stemmer."""
+    return _stem_keys(word, lang)
+
+
+def _stem_keys(word: str, lang: str) -> frozenset[str]:
+    # Not cached: an import asks once for each written word (index.FormsSeen remembers
+    # those it has filed), so a cache there would only hold memory (20 MB at 100,000
+    # articles of a 30,000-word vocabulary, 50 MB when full).
     if lang not in STEMMERS:
         return frozenset()
     stemmer = _stemmer(lang)
@@ -431,7 +438,6 @@ def _written_word() -> re.Pattern[str]:
     )
 
 
-@lru_cache(maxsize=200_000)
 def _stored_word(written: str) -> str | None:
     """The one word the index stores for a written word, or None if it is not one word."""
     stored = fold(written).split()
@@ -467,7 +473,7 @@ def word_forms(word: str, lang: str) -> list[tuple[str, str]]:
     stored = word if word.isascii() and lang == "en" else _stored_word(word)
     if stored is None:
         return []
-    keys = stem_keys(word, lang)
+    keys = _stem_keys(word, lang)
     if lang in LEMMATISED:
         lemma_key = _lemma_key(word.casefold(), lang)
         if lemma_key is not None and lemma_key not in keys:
