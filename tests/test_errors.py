@@ -1,6 +1,7 @@
 """Every exception a command meets is told in one line by its class (newscli.errors): the
 user's and the archive's problems as what they are, our own bugs as bugs."""
 
+import re
 import sqlite3
 
 import pytest
@@ -58,4 +59,5 @@ def test_a_database_error_is_still_one_line(run, fixtures_db):
     conn.close()
     result = run("search", "kharkiv")
     assert result.exit_code == 2
-    assert result.stderr == "error: database error: no such table: search_index\n"
+    # SQLite names the first table the search reads: the index, or its statistics
+    assert re.fullmatch(r"error: database error: no such table: search_index(_data)?\n", result.stderr)
