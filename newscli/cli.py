@@ -647,7 +647,13 @@ def search(ctx: click.Context, query, since, until, sources, tags, authors, lang
     """
     import itertools
 
-    from newscli.search import SearchRequest, compile_request, count_matches, iter_search_articles
+    from newscli.search import (
+        SearchRequest,
+        compile_request,
+        count_articles_and_stories,
+        count_matches,
+        iter_search_articles,
+    )
 
     request = SearchRequest(
         " ".join(query),
@@ -675,13 +681,19 @@ def search(ctx: click.Context, query, since, until, sources, tags, authors, lang
 
             search_table(_console(ctx), results)
         shown = len(results)
-        total = (
-            offset + shown
-            if (limit == 0 or shown < limit) and (shown or not offset)
-            else count_matches(conn, request, compiled, stories=not all_copies)
-        )
         articles = None
-        if not all_copies and total and (any(r["copies"] for r in results) or shown < total):
+        if (limit == 0 or shown < limit) and (shown or not offset):
+            total = offset + shown
+        elif all_copies:
+            total = count_matches(conn, request, compiled)
+        else:  # both counts in one pass: the page is full, so the note gives both
+            articles, total = count_articles_and_stories(conn, request, compiled)
+        if (
+            not all_copies
+            and total
+            and articles is None
+            and (any(r["copies"] for r in results) or shown < total)
+        ):
             articles = count_matches(conn, request, compiled)
         click.echo(_page_note(offset, shown, total, articles if articles != total else None), err=True)
         sys.exit(0 if results else 1)

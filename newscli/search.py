@@ -300,6 +300,27 @@ def count_matches(
     return conn.execute(f"SELECT count(*) {from_where}", params).fetchone()[0]
 
 
+def count_articles_and_stories(
+    conn: sqlite3.Connection, request: SearchRequest, compiled: CompiledQuery | None = None
+) -> tuple[int, int]:
+    """How many articles and how many stories match, in one pass over the matches (what
+    count_matches gives in two)."""
+    from newscli.stories import STORIES_TABLE, story_sql
+
+    compiled = compiled or compile_request(conn, request)
+    if compiled.expression is not None and not compiled.filters:
+        sql = (
+            f"SELECT count(*), count(DISTINCT coalesce(s.story, {SEARCH_TABLE}.rowid)) FROM {SEARCH_TABLE} "
+            f"LEFT JOIN {STORIES_TABLE} s ON s.seq = {SEARCH_TABLE}.rowid WHERE {SEARCH_TABLE} MATCH ?"
+        )
+        params: list = [compiled.expression]
+    else:
+        from_where, params = matching_sql(conn, compiled)
+        sql = f"SELECT count(*), count(DISTINCT {story_sql()}) {from_where}"
+    articles, stories = conn.execute(sql, params).fetchone()
+    return articles, stories
+
+
 def search_articles(
     conn: sqlite3.Connection, request: SearchRequest, *, plan: str | None = None
 ) -> list[dict]:

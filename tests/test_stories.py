@@ -202,3 +202,21 @@ def test_show_highlight_uses_reverse_video_on_a_terminal():
     assert "**" in text  # the text's own stars are shown as they are on a terminal
     assert "Floods" in text and "floods" in text
     assert MATCH_STYLE == "bold reverse" and "\x1b[1;7m" in text
+
+
+@pytest.mark.parametrize(
+    "query,filters",
+    [("vistula", {}), ("vistula", {"sources": ("wire",)}), ("villages", {"since": "2024-01-01"}),
+     ("zanzibar", {})],
+)  # fmt: skip
+def test_articles_and_stories_counted_in_one_pass_as_in_two(copies_db, query, filters):
+    from newscli.archive import connect_readonly
+    from newscli.filters import Filters
+    from newscli.search import SearchRequest, count_articles_and_stories, count_matches
+
+    conn = connect_readonly(copies_db)
+    request = SearchRequest(query, Filters(**filters))
+    both = count_articles_and_stories(conn, request)
+    assert both == (count_matches(conn, request), count_matches(conn, request, stories=True))
+    if query == "vistula" and not filters:
+        assert both == (5, 3)
