@@ -180,17 +180,46 @@ def _count(
         # Articles count apart, so each half of the seqs is counted at once on its own core
         # (search.in_two_parts: `timeline government` at 1,000,000 articles, 495,000
         # matches, 366 ms against 497, whole process, median of 5).
-        sql = "SELECT substr(a.published, 1, 10) AS day, count(*) {} GROUP BY day"
+        # SQLite hands the days over joined in one string, counted here: its GROUP BY would
+        # sort every match first (100,000 articles, `government`: 67 -> 42 ms a pass).
+        sql = f"SELECT group_concat({_DAY_KEY}, ','), count(*) - count(a.published) {{}}"
         from_where, params = matching_sql(conn, compiled, plan, dates_only=True, seq_range=True)
         parts = in_two_parts(conn, sql.format(from_where), lambda low, high: [*params, low, high])
         if parts is not None:
-            rows = [*parts[0], *parts[1]]
+            joined = [*parts[0], *parts[1]]
         else:
             from_where, params = matching_sql(conn, compiled, plan, dates_only=True)
-            rows = fetch_all(conn, sql.format(from_where), params)
+            joined = fetch_all(conn, sql.format(from_where), params)
+        for days, undated in joined:
+            _add_days(counts, days)
+            counts.add(None, undated)
+        return counts
     for text, n in rows:
         counts.add(text, n)
     return counts
+
+
+# A match's day as the GROUP BY above gives it, its commas (the separator) made semicolons:
+# a date holds neither, so a value stays a date or not a date as it was.
+_DAY_KEY = "replace(substr(a.published, 1, 10), ',', ';')"
+_PIECE = 1 << 20  # characters of joined days split at once (a bounded list, not one per match)
+
+
+def _add_days(counts: _Counts, joined: str | None) -> None:
+    """Add the days of `joined` (comma-separated, None for none) to `counts`."""
+    if joined is None:
+        return
+    from collections import Counter
+
+    start = 0
+    while True:
+        end = joined.find(",", start + _PIECE) if start + _PIECE < len(joined) else -1
+        piece = joined[start:] if end < 0 else joined[start:end]
+        for text, n in Counter(piece.split(",")).items():
+            counts.add(text, n)
+        if end < 0:
+            return
+        start = end + 1
 
 
 # The value(s) of each split field as SQL over the articles `a`; tags and authors are lists.

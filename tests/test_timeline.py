@@ -406,7 +406,7 @@ def test_list_by_week_and_formats(timeline):
 # --- counting happens in SQL -----------------------------------------------------------------
 
 
-def test_counting_is_one_group_by_in_sql(timeline_db, monkeypatch):
+def test_counting_is_one_statement_in_sql(timeline_db, monkeypatch):
     # Traced on the standard library's SQLite (a newer one, when installed, runs the same SQL:
     # test_exact_fast_paths.py).
     monkeypatch.setenv("NEWSCLI_SQLITE", "stdlib")
@@ -416,7 +416,7 @@ def test_counting_is_one_group_by_in_sql(timeline_db, monkeypatch):
     chart = build_timeline(conn, req("kharkiv"), by="month")
     assert chart.dated == 4 and chart.undated == 0
     [statement] = [s for s in statements if "articles a" in s]
-    assert "GROUP BY" in statement and "count(*)" in statement
+    assert "group_concat" in statement and "count(*)" in statement  # the days, and the undated
     statements.clear()
     chart = build_timeline(conn, req(None), by="year")
     assert chart.dated == 14 and chart.undated == 2
@@ -449,3 +449,49 @@ def test_join_and_scan_plans_count_the_same(timeline_db, query, options):
     scan = build_timeline(conn, req(query, **options), by=by, plan="scan")
     assert (join.periods, join.undated) == (scan.periods, scan.undated)
     assert join.total > 0
+
+
+@pytest.mark.parametrize("piece", [1, 3, 11, 1 << 20])
+def test_days_handed_over_joined_count_as_a_group_by_would(tmp_path, piece, monkeypatch):
+    """Dates written by other programs, commas and all, count as SQLite's GROUP BY of the
+    day would count them, however the joined days are cut into pieces."""
+    import sqlite3
+
+    from newscli import timeline as timeline_module
+
+    monkeypatch.setattr(timeline_module, "_PIECE", piece)
+    db = tmp_path / "odd-dates.db"
+    assert CliRunner().invoke(cli, ["--db", str(db), "import", str(ARTICLES)]).exit_code == 0
+    odd = [
+        "2021,0301",
+        "2021-03-01T10:00",
+        "",
+        None,
+        "20210301",
+        "2021-03-0,",
+        ",",
+        ",,",
+        "2021-W10-1",
+        "2021-03-01",
+    ]
+    raw = sqlite3.connect(db)
+    seqs = [seq for (seq,) in raw.execute("SELECT seq FROM articles ORDER BY seq")]
+    with raw:
+        for seq, value in zip(seqs, odd * 2, strict=False):
+            raw.execute("UPDATE articles SET published = ? WHERE seq = ?", (value, seq))
+    expected = timeline_module._Counts()
+    for text, n in raw.execute("SELECT substr(published, 1, 10) AS day, count(*) FROM articles GROUP BY day"):
+        expected.add(text, n)
+    raw.close()
+    conn = connect_readonly(db)
+    counted = timeline_module._Counts()
+    for days, undated in conn.execute(
+        f"SELECT group_concat({timeline_module._DAY_KEY}, ','), count(*) - count(a.published) FROM articles a"
+    ):
+        timeline_module._add_days(counted, days)
+        counted.add(None, undated)
+    assert (counted.per_day, counted.undated) == (expected.per_day, expected.undated)
+    assert expected.undated >= 8  # most odd ones are undated, on both sides
+    chart = build_timeline(conn, req("the"), by="day")
+    joined = build_timeline(conn, req("the"), by="day", plan="scan")
+    assert (chart.periods, chart.undated) == (joined.periods, joined.undated)
