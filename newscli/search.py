@@ -282,16 +282,7 @@ def count_matches(
     """How many articles (`stories`: how many stories) match the request's query and filters."""
     compiled = compiled or compile_request(conn, request)
     if stories:
-        from newscli.stories import STORIES_TABLE, story_sql
-
-        if compiled.expression is not None and not compiled.filters:  # the index alone, no article read
-            return conn.execute(
-                f"SELECT count(DISTINCT coalesce(s.story, {SEARCH_TABLE}.rowid)) FROM {SEARCH_TABLE} "
-                f"LEFT JOIN {STORIES_TABLE} s ON s.seq = {SEARCH_TABLE}.rowid WHERE {SEARCH_TABLE} MATCH ?",
-                (compiled.expression,),
-            ).fetchone()[0]
-        from_where, params = matching_sql(conn, compiled)
-        return conn.execute(f"SELECT count(DISTINCT {story_sql()}) {from_where}", params).fetchone()[0]
+        return count_articles_and_stories(conn, request, compiled)[1]
     if compiled.expression is not None and not compiled.filters:
         return conn.execute(
             f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?", (compiled.expression,)
@@ -308,7 +299,7 @@ def count_articles_and_stories(
     from newscli.stories import STORIES_TABLE, story_sql
 
     compiled = compiled or compile_request(conn, request)
-    if compiled.expression is not None and not compiled.filters:
+    if compiled.expression is not None and not compiled.filters:  # the index alone, no article read
         sql = (
             f"SELECT count(*), count(DISTINCT coalesce(s.story, {SEARCH_TABLE}.rowid)) FROM {SEARCH_TABLE} "
             f"LEFT JOIN {STORIES_TABLE} s ON s.seq = {SEARCH_TABLE}.rowid WHERE {SEARCH_TABLE} MATCH ?"

@@ -212,11 +212,13 @@ def test_show_highlight_uses_reverse_video_on_a_terminal():
 def test_articles_and_stories_counted_in_one_pass_as_in_two(copies_db, query, filters):
     from newscli.archive import connect_readonly
     from newscli.filters import Filters
-    from newscli.search import SearchRequest, count_articles_and_stories, count_matches
+    from newscli.search import SearchRequest, count_articles_and_stories, count_matches, search_articles
 
     conn = connect_readonly(copies_db)
     request = SearchRequest(query, Filters(**filters))
     both = count_articles_and_stories(conn, request)
     assert both == (count_matches(conn, request), count_matches(conn, request, stories=True))
+    every = search_articles(conn, SearchRequest(query, Filters(**filters), limit=0, all_copies=True))
+    assert both == (len(every), len({r["story"] for r in every}))  # as the articles listed say
     if query == "vistula" and not filters:
         assert both == (5, 3)
