@@ -164,7 +164,7 @@ class _Counts:
 def _count(
     conn: sqlite3.Connection, compiled: CompiledQuery, plan: str | None, stories: bool = False
 ) -> _Counts:
-    """One GROUP BY over the publication day of the matching articles (with `stories`, of
+    """The matching articles per publication day, read in one statement (with `stories`,
     the matching stories, each on the first day one of its articles matches)."""
     counts = _Counts()
     if stories:
@@ -175,33 +175,32 @@ def _count(
             f"SELECT day, count(*) FROM (SELECT min(substr(a.published, 1, 10)) AS day {from_where} "
             f"GROUP BY {story_sql()}) GROUP BY day"
         )
-        rows = fetch_all(conn, sql, params)
-    else:
-        # Articles count apart, so each half of the seqs is counted at once on its own core
-        # (search.in_two_parts: `timeline government` at 1,000,000 articles, 495,000
-        # matches, 366 ms against 497, whole process, median of 5).
-        # SQLite hands the days over joined in one string, counted here: its GROUP BY would
-        # sort every match first (100,000 articles, `government`: 67 -> 42 ms a pass).
-        sql = f"SELECT group_concat({_DAY_KEY}, ','), count(*) - count(a.published) {{}}"
-        from_where, params = matching_sql(conn, compiled, plan, dates_only=True, seq_range=True)
-        parts = in_two_parts(conn, sql.format(from_where), lambda low, high: [*params, low, high])
-        if parts is not None:
-            joined = [*parts[0], *parts[1]]
-        else:
-            from_where, params = matching_sql(conn, compiled, plan, dates_only=True)
-            joined = fetch_all(conn, sql.format(from_where), params)
-        for days, undated in joined:
-            _add_days(counts, days)
-            counts.add(None, undated)
+        for text, n in fetch_all(conn, sql, params):
+            counts.add(text, n)
         return counts
-    for text, n in rows:
-        counts.add(text, n)
+    # Articles count apart, so each half of the seqs is counted at once on its own core
+    # (search.in_two_parts: `timeline government` at 1,000,000 articles, 495,000 matches,
+    # 366 ms against 497, whole process, median of 5).
+    from_where, params = matching_sql(conn, compiled, plan, dates_only=True, seq_range=True)
+    parts = in_two_parts(conn, DAYS_SQL.format(from_where), lambda low, high: [*params, low, high])
+    if parts is not None:
+        joined = [*parts[0], *parts[1]]
+    else:
+        from_where, params = matching_sql(conn, compiled, plan, dates_only=True)
+        joined = fetch_all(conn, DAYS_SQL.format(from_where), params)
+    for days, undated in joined:
+        _add_days(counts, days)
+        counts.add(None, undated)
     return counts
 
 
-# A match's day as the GROUP BY above gives it, its commas (the separator) made semicolons:
-# a date holds neither, so a value stays a date or not a date as it was.
+# A match's day as `GROUP BY substr(a.published, 1, 10)` would give it, its commas (the
+# separator) made semicolons: a date holds neither, so a value stays a date or not a date.
 _DAY_KEY = "replace(substr(a.published, 1, 10), ',', ';')"
+# The days of the matches FROM/WHERE `{}` joined in one string, and how many are undated:
+# SQLite's GROUP BY would sort every match first (100,000 articles, `government`: 67 -> 42
+# ms a pass), Counter counts the string (_add_days).
+DAYS_SQL = f"SELECT group_concat({_DAY_KEY}, ','), count(*) - count(a.published) {{}}"
 _PIECE = 1 << 20  # characters of joined days split at once (a bounded list, not one per match)
 
 

@@ -485,9 +485,7 @@ def test_days_handed_over_joined_count_as_a_group_by_would(tmp_path, piece, monk
     raw.close()
     conn = connect_readonly(db)
     counted = timeline_module._Counts()
-    for days, undated in conn.execute(
-        f"SELECT group_concat({timeline_module._DAY_KEY}, ','), count(*) - count(a.published) FROM articles a"
-    ):
+    for days, undated in conn.execute(timeline_module.DAYS_SQL.format("FROM articles a")):
         timeline_module._add_days(counted, days)
         counted.add(None, undated)
     assert (counted.per_day, counted.undated) == (expected.per_day, expected.undated)
