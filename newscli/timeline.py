@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -147,17 +148,33 @@ class _Counts:
     undated: int = 0
 
     def add(self, text: str | None, n: int) -> None:
-        day = _day(text)
-        if day is None:
-            self.undated += n
-        else:
-            self.per_day[day] = self.per_day.get(day, 0) + n
+        self.add_many([(text or "", n)])
+
+    def add_many(self, counted: Iterable[tuple[str, int]]) -> None:
+        """`n` articles for each (text, n), on the day `text` begins with (as _day reads
+        it), else undated: in one loop, a day's parse not a call deeper."""
+        per_day, fromisoformat = self.per_day, date.fromisoformat
+        for text, n in counted:
+            try:
+                day = fromisoformat(text[:10])
+            except ValueError:
+                self.undated += n
+                continue
+            per_day[day] = per_day.get(day, 0) + n
 
     def per_period(self, by: str) -> dict[date, int]:
         totals: dict[date, int] = {}
+        # Each month's or year's first day made once, not once per day: date.replace is
+        # slow (9,094 days by year: 16 ms per day, 3 ms once per year).
+        starts: dict[date | int, date] = {}
         for day, n in self.per_day.items():
-            period = period_start(day, by)
-            totals[period] = totals.get(period, 0) + n
+            key: date | int = day
+            if by in ("month", "year"):
+                key = day.year * 16 + day.month if by == "month" else day.year
+            start = starts.get(key)
+            if start is None:
+                start = starts[key] = period_start(day, by)
+            totals[start] = totals.get(start, 0) + n
         return totals
 
 
@@ -210,15 +227,18 @@ def _add_days(counts: _Counts, joined: str | None) -> None:
         return
     from collections import Counter
 
+    # One Counter over all the pieces: each distinct day is parsed once, not once a piece
+    # (every article of 1,000,000, for --share: 22 pieces of ~9,000 days each).
+    days: Counter[str] = Counter()
     start = 0
     while True:
         end = joined.find(",", start + _PIECE) if start + _PIECE < len(joined) else -1
         piece = joined[start:] if end < 0 else joined[start:end]
-        for text, n in Counter(piece.split(",")).items():
-            counts.add(text, n)
+        days.update(piece.split(","))
         if end < 0:
-            return
+            break
         start = end + 1
+    counts.add_many(days.items())
 
 
 # The value(s) of each split field as SQL over the articles `a`; tags and authors are lists.

@@ -493,3 +493,59 @@ def test_days_handed_over_joined_count_as_a_group_by_would(tmp_path, piece, monk
     chart = build_timeline(conn, req("the"), by="day")
     joined = build_timeline(conn, req("the"), by="day", plan="scan")
     assert (chart.periods, chart.undated) == (joined.periods, joined.undated)
+
+
+@pytest.mark.parametrize("by", ["day", "week", "month", "year"])
+def test_per_period_sums_each_day_under_its_period(by):
+    from datetime import timedelta
+
+    from newscli.timeline import _Counts, period_start
+
+    counts = _Counts()
+    day = date(2019, 12, 20)
+    for n in range(800):  # every day from 2019-12-20, across three new years and a 29 February
+        counts.per_day[day + timedelta(days=n)] = n % 7 + 1
+    expected: dict[date, int] = {}
+    for day, n in counts.per_day.items():
+        expected[period_start(day, by)] = expected.get(period_start(day, by), 0) + n
+    assert counts.per_period(by) == expected
+    assert sum(counts.per_period(by).values()) == sum(counts.per_day.values())
+
+
+def _styled_characters(ansi: str) -> list[tuple[str, str]]:
+    """Each character written, with the SGR codes in force on it (how it looks)."""
+    import re
+
+    out, state = [], ""
+    for m in re.finditer(r"\x1b\[([0-9;]*)m|(.)", ansi, re.S):
+        if m.group(1) is not None:
+            state = "" if m.group(1) in ("0", "") else f"{state};{m.group(1)}"
+        else:
+            out.append((m.group(2), state if m.group(2) != "\n" else ""))
+    return out
+
+
+@pytest.mark.parametrize("width", [80, 41, 24, 200])
+@pytest.mark.parametrize("colour", [False, True])
+@pytest.mark.parametrize("args", [("kharkiv", "year"), ("the", "month"), (None, "year"), ("kharkiv", "week")])
+def test_the_table_drawn_as_text_looks_as_rich_draws_it(timeline_db, width, colour, args, monkeypatch):
+    """timeline_table writes its rows as one Text where they fit: the same characters, in
+    the same styles, as rich's Table of the same columns (what it drew before)."""
+    from newscli import render
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    query, by = args
+    conn = connect_readonly(timeline_db)
+    chart = build_timeline(conn, req(query), by=by)
+    drawn, tabled = io.StringIO(), io.StringIO()
+    render.timeline_table(render.make_console(file=drawn, width=width, force_terminal=colour), chart, "q")
+    console = render.make_console(file=tabled, width=width, force_terminal=colour)
+    with monkeypatch.context() as patched:  # the same call, every table drawn by rich
+        patched.setattr(render, "_timeline_lines", render._timeline_rich_table)
+        render.timeline_table(console, chart, "q")
+    assert len(chart.periods) > 1
+    assert ("\x1b[" in drawn.getvalue()) == colour
+    assert _styled_characters(drawn.getvalue()) == _styled_characters(tabled.getvalue())
+    if colour:
+        assert ("█", ";36") in _styled_characters(drawn.getvalue())
