@@ -73,8 +73,9 @@ def _date_bounds(conn: sqlite3.Connection, compiled, total: int) -> tuple[str | 
         row = conn.execute(f"SELECT min(a.published), max(a.published) {from_where}", params).fetchone()
         return row[0], row[1]
     where, params = filter_sql(conn, compiled.filters)
-    if where and choose_plan(conn, compiled.expression) != "scan":
-        from_where, params = matching_sql(conn, compiled, plan="join")
+    plan = choose_plan(conn, compiled.expression, compiled.filters) if where else "scan"
+    if plan != "scan":
+        from_where, params = matching_sql(conn, compiled, plan=plan)
     else:
         # The date index read from one end, each entry checked against the set of
         # matches: it holds the dates, so no article row is read for the walk.

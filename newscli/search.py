@@ -201,11 +201,19 @@ def check_raw_expression(conn: sqlite3.Connection, expression: str) -> None:
 # With many, that costs a row read per match (the row holds the body), so the date index is
 # scanned instead and each entry is checked against the set of matching rowids ("scan"):
 # for `--sort newest` that stops after one page. SCAN_FRACTION of the archive is the switch.
+# When the filters are a date range holding fewer articles than that while the matches are
+# more, the smaller side makes the set: the range's articles, each match checked against
+# it as FTS5 reads the query's doclist ("within"; `election` in one month of 1,000,000
+# articles, 341,208 matches, 1,134 in the month: counted in 130 ms against 185 on the
+# standard library's SQLite, 60 against 130 on apsw's).
 SCAN_FRACTION = 0.02
+PLANS = ("join", "scan", "within")
 
 
-def choose_plan(conn: sqlite3.Connection, expression: str) -> str:
-    """'scan' when `expression` matches more than SCAN_FRACTION of the articles, else 'join'."""
+def choose_plan(conn: sqlite3.Connection, expression: str, filters: Filters | None = None) -> str:
+    """'scan' when `expression` matches more than SCAN_FRACTION of the articles, else 'join';
+    'within' instead of 'scan' when `filters` are a date range (nothing else) holding fewer
+    than that fraction."""
     total = conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
     if total == 0:
         return "join"
@@ -215,7 +223,24 @@ def choose_plan(conn: sqlite3.Connection, expression: str) -> str:
         f"SELECT count(*) FROM (SELECT 1 FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? LIMIT ?)",
         (expression, cap),
     ).fetchone()[0]
-    return "scan" if matches >= cap else "join"
+    if matches < cap:
+        return "join"
+    if filters and filters.only_dates():
+        where, params = filter_sql(conn, filters)
+        in_range = conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM articles a INDEXED BY idx_articles_published "
+            f"WHERE 1{where} LIMIT ?)",
+            [*params, cap],
+        ).fetchone()[0]
+        if in_range < cap:
+            return "within"
+    return "scan"
+
+
+def _within(where: str) -> str:
+    """The condition of the "within" plan: the index's row among the articles passing the
+    filters (`+`: a set made once, not an FTS5 lookup per article)."""
+    return f" AND +{SEARCH_TABLE}.rowid IN (SELECT a.seq FROM articles a WHERE 1{where})"
 
 
 def matching_sql(
@@ -228,7 +253,8 @@ def matching_sql(
 ) -> tuple[str, list]:
     """FROM/WHERE of the matching articles as `a` (all that pass the filters when there are
     no words), and its parameters. `plan` 'scan' reads the date index and checks each entry
-    against the matching rowids, 'join' reads the row of each match; None chooses.
+    against the matching rowids, 'join' reads the row of each match, 'within' reads the
+    matches against the set of articles passing the filters; None chooses.
     `dates_only`: the caller reads no column of `a` but seq and published, so when the
     filters are at most a date range, the join reads each match's date from the (seq,
     published) index instead of its row (SQLite's planner takes the row, by rowid, unless
@@ -238,7 +264,9 @@ def matching_sql(
     in_range = " AND a.seq BETWEEN ? AND ?" if seq_range else ""
     if compiled.expression is None:
         return f"FROM articles a WHERE 1{where}{in_range}", params
-    if where and (plan or choose_plan(conn, compiled.expression)) == "scan":
+    if where:
+        plan = plan or choose_plan(conn, compiled.expression, compiled.filters)
+    if where and plan == "scan":
         return (
             "FROM articles a INDEXED BY idx_articles_published "
             f"WHERE +a.seq IN ({_MATCHING_ROWIDS}){where}{in_range}",
@@ -251,6 +279,8 @@ def matching_sql(
         covering = f" INDEXED BY {DATES_BY_SEQ}"
     if seq_range:  # on the index's rowids, so that FTS5 reads only that part of each doclist
         in_range = f" AND {SEARCH_TABLE}.rowid BETWEEN ? AND ?"
+    if where and plan == "within":  # each match read against the set of filtered articles
+        where = _within(where)
     return (
         f"FROM {SEARCH_TABLE} JOIN articles a{covering} ON a.seq = {SEARCH_TABLE}.rowid "
         f"WHERE {SEARCH_TABLE} MATCH ?{where}{in_range}",
@@ -332,8 +362,8 @@ def iter_search_articles(
     `all_copies` (`copies`: how many other articles of its story match too; `story`: the
     story's key). The snippet is one line of the article's text around its matches (the
     body's when the body matches), matched words between MARK_START and MARK_END. Raises
-    QueryError for a query that cannot be searched, before yielding. `plan` ('join' or
-    'scan') overrides choose_plan."""
+    QueryError for a query that cannot be searched, before yielding. `plan` (one of PLANS)
+    overrides choose_plan."""
     if request.sort not in _ORDER:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     compiled = compiled or compile_request(conn, request)
@@ -367,7 +397,9 @@ def ranked_matches(
     if request.sort == "rank" or compiled.expression is None:
         return _ranked_page(conn, request, compiled)
     where, params = filter_sql(conn, compiled.filters)
-    sql, binds = _dated_page_sql(request.sort, where, choose_plan(conn, compiled.expression))
+    sql, binds = _dated_page_sql(
+        request.sort, where, choose_plan(conn, compiled.expression, compiled.filters)
+    )
     return ((seq, None) for seq, _ in conn.execute(sql, [*[compiled.expression, *params] * binds, -1, 0]))
 
 
@@ -426,7 +458,9 @@ def _ranked_page(
             return _one_per_story(conn, (r[:2] for r in rows), page, offset)
         return (r[:2] for r in conn.execute(sql, [*params, page, offset]))
     where, params = filter_sql(conn, compiled.filters)
-    plan = plan or (choose_plan(conn, compiled.expression) if where or sort != "rank" else "join")
+    plan = plan or (
+        choose_plan(conn, compiled.expression, compiled.filters) if where or sort != "rank" else "join"
+    )
     if sort == "rank":
         return _best(conn, request, compiled, where, params, plan, scorer)
     sql, binds = _dated_page_sql(sort, where, plan)
@@ -538,13 +572,10 @@ def _matches_sql(where: str, columns: str, plan: str = "join") -> str:
     base = f"SELECT {columns} FROM {SEARCH_TABLE}"
     if not where:
         return f"{base} WHERE {SEARCH_TABLE} MATCH ?"
-    if plan == "scan":
+    if plan in ("scan", "within"):
         # The FTS match drives; `+` keeps SQLite from running it once per candidate, which
         # come from the index. Parameters stay in the order (expression, *filter params).
-        return (
-            f"{base} WHERE {SEARCH_TABLE} MATCH ? "
-            f"AND +{SEARCH_TABLE}.rowid IN (SELECT a.seq FROM articles a WHERE 1{where})"
-        )
+        return f"{base} WHERE {SEARCH_TABLE} MATCH ?{_within(where)}"
     return f"{base} JOIN articles a ON a.seq = {SEARCH_TABLE}.rowid WHERE {SEARCH_TABLE} MATCH ?{where}"
 
 
@@ -555,10 +586,10 @@ def _dated_page_sql(sort: str, where: str, plan: str) -> tuple[str, int]:
     """SQL for one page by date (seq, published), and how many times it binds the
     expression and filter parameters."""
     columns = "a.seq AS seq, a.published AS published"
-    if plan == "join":
+    if plan in ("join", "within"):
         inner = (
             f"SELECT {columns} FROM {SEARCH_TABLE} JOIN articles a ON a.seq = {SEARCH_TABLE}.rowid "
-            f"WHERE {SEARCH_TABLE} MATCH ?{where}"
+            f"WHERE {SEARCH_TABLE} MATCH ?{_within(where) if plan == 'within' else where}"
         )
         return f"{inner} ORDER BY {_ORDER[sort].format(p='')} LIMIT ? OFFSET ?", 1
     scan = (

@@ -13,6 +13,7 @@ from conftest import ARTICLES, SEED_ID, import_quietly, req, run_installed
 
 from newscli.archive import connect_readonly
 from newscli.cli import cli
+from newscli.filters import Filters
 from newscli.matching import MARK_END, MARK_START
 from newscli.query import QueryError
 from newscli.search import SearchRequest, count_matches, search_articles
@@ -480,16 +481,26 @@ def test_ids_pipe_into_show(search_db):
     ],
 )
 def test_join_and_scan_plans_agree(search_db, query, filters, sort):
+    from newscli.search import PLANS
+
     conn = connect_readonly(search_db)
     pages = {}
-    for plan in ("join", "scan"):
+    for plan in PLANS:
         full = search_articles(conn, req(query, sort=sort, limit=0, **filters), plan=plan)
         paged = [r for offset in range(0, 16, 3)
                  for r in search_articles(conn, req(query, sort=sort, limit=3, offset=offset, **filters),
                                           plan=plan)]  # fmt: skip
         assert [r["id"] for r in paged] == [r["id"] for r in full]
         pages[plan] = full
-    assert pages["join"] == pages["scan"]
+    assert pages["join"] == pages["scan"] == pages["within"]
+    counted = {}
+    for plan in PLANS:  # what a count reads, under each plan
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr("newscli.search.choose_plan", lambda *_args, plan=plan: plan)
+            request = req(query, sort=sort, all_copies=True, **filters)
+            counted[plan] = count_matches(conn, request)
+    every = search_articles(conn, req(query, sort=sort, limit=0, all_copies=True, **filters))
+    assert counted == dict.fromkeys(PLANS, len(every))
 
 
 def test_the_plan_follows_the_share_of_matching_articles(search_db, monkeypatch):
@@ -501,6 +512,29 @@ def test_the_plan_follows_the_share_of_matching_articles(search_db, monkeypatch)
     monkeypatch.setattr(search_module, "SCAN_FRACTION", 0.5)
     assert search_module.choose_plan(conn, '"izium"') == "join"
     assert search_module.choose_plan(conn, '"the"') == "scan"
+
+
+def test_a_short_date_range_is_the_set_matches_are_read_against(search_db, monkeypatch):
+    """'within' when the matches are many (2 % of the archive and more) and the date range
+    holds fewer: the range's articles make the set, not the matches."""
+    from newscli import search as search_module
+
+    conn = connect_readonly(search_db)
+    monkeypatch.setattr(search_module, "SCAN_FRACTION", 0.25)  # 16 articles: the switch at 5
+    total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    in_2022 = conn.execute("SELECT count(*) FROM articles WHERE published LIKE '2022%'").fetchone()[0]
+    assert total == 16 and 5 <= in_2022 and (total - in_2022) >= 5
+    may_2022 = Filters(since="2022-05-01", until="2022-05-31")
+    assert conn.execute("SELECT count(*) FROM articles WHERE published LIKE '2022-05%'").fetchone()[0] < 5
+    assert search_module.choose_plan(conn, '"the"', may_2022) == "within"
+    assert search_module.choose_plan(conn, '"the"', Filters(since="2022-01-01", until="2022-12-31")) == "scan"
+    assert search_module.choose_plan(conn, '"the"', Filters(until="2099-01-01")) == "scan"
+    assert search_module.choose_plan(conn, '"izium"', may_2022) == "join"  # few matches
+    # Not for filters that no index counts (a source, a tag): those keep the set of matches.
+    assert search_module.choose_plan(conn, '"the"', Filters(since="2022-05-01", until="2022-05-31",
+                                                             sources=("bbc",))) == "scan"  # fmt: skip
+    results = search_articles(conn, req("the", since="2022-05-01", until="2022-05-31", limit=0))
+    assert results and all(r["published"].startswith("2022-05") for r in results)
 
 
 # --- any text a user can type ----------------------------------------------------------------
