@@ -55,6 +55,7 @@ Migration = Callable[["sqlite_utils.Database"], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
 MIGRATIONS_TABLE = "_newscli_migrations"
 DATES_BY_SEQ = "idx_articles_seq_published"
+STORY_COPIES = "idx_stories_copies"
 
 
 def migration(fn: Migration) -> Migration:
@@ -195,6 +196,19 @@ def m006_dates_by_seq(db: sqlite_utils.Database) -> None:
     # 100,000 articles: `timeline government` (47k matches) 84 -> 33 ms for the GROUP BY,
     # `said` (98k) 177 -> 113 ms, for 2.3 MB.
     db.execute(f"CREATE INDEX IF NOT EXISTS {DATES_BY_SEQ} ON articles (seq, published)")
+
+
+@migration
+def m007_story_copies(db: sqlite_utils.Database) -> None:
+    # The articles filed under an earlier article's story (the copies), without a pass over
+    # every article's row in `stories`: a count of matching stories is the count of matching
+    # articles less the copies matching beside another article of their story
+    # (search.count_articles_and_stories). 1,000,000 articles, `government` (495,435
+    # matches): 668 ms for a distinct count over the stories of every match. A partial
+    # index: it holds the copies alone (none in an archive without any).
+    from newscli.stories import STORIES_TABLE
+
+    db.execute(f"CREATE INDEX IF NOT EXISTS {STORY_COPIES} ON {STORIES_TABLE} (story) WHERE story != seq")
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:

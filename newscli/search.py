@@ -313,33 +313,43 @@ def count_matches(
     compiled = compiled or compile_request(conn, request)
     if stories:
         return count_articles_and_stories(conn, request, compiled)[1]
-    if compiled.expression is not None and not compiled.filters:
-        return conn.execute(
-            f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?", (compiled.expression,)
-        ).fetchone()[0]
-    from_where, params = matching_sql(conn, compiled, dates_only=True)
-    return conn.execute(f"SELECT count(*) {from_where}", params).fetchone()[0]
+    if compiled.expression is not None and not compiled.filters:  # the index alone
+        whole, params = f"FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?", [compiled.expression]
+        halves = f"{whole} AND {SEARCH_TABLE}.rowid BETWEEN ? AND ?"
+    else:
+        plan = (
+            None if compiled.expression is None else choose_plan(conn, compiled.expression, compiled.filters)
+        )
+        whole, params = matching_sql(conn, compiled, plan, dates_only=True)
+        halves, _ = matching_sql(conn, compiled, plan, dates_only=True, seq_range=True)
+    # Each half of the seqs counted at once, on its own core, when one is idle (as
+    # timelines count: 1,000,000 articles, `said`: 138 -> 53 ms).
+    return sum(
+        n for (n,) in rows_by_halves(conn, f"SELECT count(*) {halves}", f"SELECT count(*) {whole}", params)
+    )
 
 
 def count_articles_and_stories(
     conn: sqlite3.Connection, request: SearchRequest, compiled: CompiledQuery | None = None
 ) -> tuple[int, int]:
-    """How many articles and how many stories match, in one pass over the matches (what
-    count_matches gives in two)."""
-    from newscli.stories import STORIES_TABLE, story_sql
-
+    """How many articles and how many stories match. The stories are the matching articles
+    less, for each story with more than one matching article, all but one of them: only
+    stories with copies are looked at (found through archive.STORY_COPIES), never the story
+    of every match (1,000,000 articles, `government`: 668 ms for that pass)."""
     compiled = compiled or compile_request(conn, request)
-    if compiled.expression is not None and not compiled.filters:  # the index alone, no article read
-        sql = (
-            f"SELECT count(*), count(DISTINCT coalesce(s.story, {SEARCH_TABLE}.rowid)) FROM {SEARCH_TABLE} "
-            f"LEFT JOIN {STORIES_TABLE} s ON s.seq = {SEARCH_TABLE}.rowid WHERE {SEARCH_TABLE} MATCH ?"
-        )
-        params: list = [compiled.expression]
-    else:
-        from_where, params = matching_sql(conn, compiled)
-        sql = f"SELECT count(*), count(DISTINCT {story_sql()}) {from_where}"
-    articles, stories = conn.execute(sql, params).fetchone()
-    return articles, stories
+    articles = count_matches(conn, request, compiled)
+    if not articles:
+        return 0, 0
+    from newscli.stories import STORIES_TABLE
+
+    # The planner reads the partial index of the copies (archive.m007_story_copies).
+    with_copies = {
+        story for (story,) in conn.execute(f"SELECT DISTINCT story FROM {STORIES_TABLE} WHERE story != seq")
+    }
+    if not with_copies:
+        return articles, articles
+    matching = _matching_copies(conn, compiled, with_copies)
+    return articles, articles - sum(n - 1 for n in matching.values() if n > 1)
 
 
 def search_articles(
@@ -782,6 +792,16 @@ def _rank_in_parts(
     rows = [*parts[0], *parts[1]]
     rows.sort(key=lambda r: (r[1], r[0]))
     return rows[:k]
+
+
+def rows_by_halves(conn: sqlite3.Connection, halves: str, whole: str, params: list) -> list[tuple]:
+    """The rows of `whole` (which only reads), or, when in_two_parts reads in two, the rows
+    of `halves` (the same ending with the seqs' `BETWEEN ? AND ?`) for the lower half of the
+    seqs, then for the upper half."""
+    parts = in_two_parts(conn, halves, lambda low, high: [*params, low, high])
+    if parts is not None:
+        return [*parts[0], *parts[1]]
+    return fetch_all(conn, whole, params)
 
 
 def in_two_parts(

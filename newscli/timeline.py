@@ -27,8 +27,8 @@ from newscli.search import (
     SearchRequest,
     compile_request,
     fetch_all,
-    in_two_parts,
     matching_sql,
+    rows_by_halves,
 )
 
 PERIODS = ("day", "week", "month", "year")
@@ -198,14 +198,9 @@ def _count(
     # Articles count apart, so each half of the seqs is counted at once on its own core
     # (search.in_two_parts: `timeline government` at 1,000,000 articles, 495,000 matches,
     # 366 ms against 497, whole process, median of 5).
-    from_where, params = matching_sql(conn, compiled, plan, dates_only=True, seq_range=True)
-    parts = in_two_parts(conn, DAYS_SQL.format(from_where), lambda low, high: [*params, low, high])
-    if parts is not None:
-        joined = [*parts[0], *parts[1]]
-    else:
-        from_where, params = matching_sql(conn, compiled, plan, dates_only=True)
-        joined = fetch_all(conn, DAYS_SQL.format(from_where), params)
-    for days, undated in joined:
+    halves, params = matching_sql(conn, compiled, plan, dates_only=True, seq_range=True)
+    whole, _ = matching_sql(conn, compiled, plan, dates_only=True)
+    for days, undated in rows_by_halves(conn, DAYS_SQL.format(halves), DAYS_SQL.format(whole), params):
         _add_days(counts, days)
         counts.add(None, undated)
     return counts

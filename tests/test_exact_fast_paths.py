@@ -14,7 +14,6 @@ import pytest
 from conftest import req
 
 from newscli import search
-from newscli import timeline as timeline_module
 from newscli.archive import connect_readonly, insert_batch, open_archive
 from newscli.search import compile_request, count_matches, search_articles
 from newscli.timeline import build_timeline
@@ -199,6 +198,19 @@ def test_ranking_in_two_parts_on_the_fixtures(fixtures_db, monkeypatch):
     conn.close()
 
 
+def _in_parts(monkeypatch, engine: str, parts: int) -> list:
+    """Read through `engine` ("stdlib" or "newer") in `parts` parts (1 or 2) whatever the
+    machine; returns the list where each call of in_two_parts puts its halves."""
+    if engine == "stdlib":
+        monkeypatch.setenv("NEWSCLI_SQLITE", "stdlib")
+    monkeypatch.setattr(search, "_second_core_free", lambda: parts == 2)
+    monkeypatch.setattr(search, "PARALLEL_MIN_ARTICLES", 1)
+    halves: list = []
+    read_in_two_parts = search.in_two_parts
+    monkeypatch.setattr(search, "in_two_parts", lambda *a: halves.append(read_in_two_parts(*a)) or halves[-1])
+    return halves
+
+
 def _timeline_by_join(conn, query, since=None, until=None):
     """Per-day counts the plain way: every match joined to its article row."""
     sql = ("SELECT substr(a.published, 1, 10), count(*) FROM search_index "
@@ -222,14 +234,7 @@ def _timeline_by_join(conn, query, since=None, until=None):
 def test_timeline_counts_equal_the_plain_join(generated_db, monkeypatch, query, since, until, engine, parts):
     """Counted through apsw's SQLite (the default) or the standard library's, in one part
     or in two (each half of the seqs on its own core), the same."""
-    if engine == "stdlib":
-        monkeypatch.setenv("NEWSCLI_SQLITE", "stdlib")
-    monkeypatch.setattr(search, "_second_core_free", lambda: parts == 2)
-    monkeypatch.setattr(search, "PARALLEL_MIN_ARTICLES", 1)
-    halves = []
-    read_in_two_parts = search.in_two_parts
-    monkeypatch.setattr(timeline_module, "in_two_parts",
-                        lambda *a: halves.append(read_in_two_parts(*a)) or halves[-1])  # fmt: skip
+    halves = _in_parts(monkeypatch, engine, parts)
     conn = connect_readonly(generated_db)
     expected = _timeline_by_join(conn, query, since, until and "2008-01-01")
     timeline = build_timeline(conn, req(query, since=since, until=until), by="year")
@@ -347,4 +352,59 @@ def test_hits_worked_out_from_bm25_equal_the_hits_fts5_counts(generated_db, phra
     assert worked_out == counted and len(counted) == len(seqs) > 0
     if phrase == '"said"':
         assert max(hits[2] for hits in counted.values()) > 20
+    conn.close()
+
+
+@pytest.fixture(scope="module")
+def copies_db(generated_db, tmp_path_factory):
+    """The generated archive with stories of two and three articles: each article 7k and
+    7k+1 filed under the story of article 7k-3 (as if found copies of it)."""
+    import shutil
+
+    path = tmp_path_factory.mktemp("copies") / "news.db"
+    shutil.copy(generated_db, path)
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE stories SET story = seq - 3 WHERE seq % 7 = 0 AND seq > 3")
+        raw.execute("UPDATE stories SET story = seq - 4 WHERE seq % 7 = 1 AND seq > 4")
+    raw.close()
+    return path
+
+
+@pytest.mark.parametrize("query,filters", [*QUERIES, ("said", {"since": "2006-03-01", "until": "2006-03-31"}),
+                                           (None, {"since": "2006-01-01"})])  # fmt: skip
+@pytest.mark.parametrize("engine", ["stdlib", "newer"])
+@pytest.mark.parametrize("parts", [1, 2])
+def test_counts_equal_the_plain_join(copies_db, monkeypatch, query, filters, engine, parts):
+    """count_matches (each half of the seqs on its own core, or one part; through apsw's
+    SQLite or the standard library's) and the count of stories give what counting every
+    matching article and its story gives, under each plan."""
+    from newscli.search import PLANS, count_articles_and_stories
+    from newscli.stories import story_sql
+
+    halves = _in_parts(monkeypatch, engine, parts)
+    conn = connect_readonly(copies_db)
+    request = req(query, **filters)
+    compiled = compile_request(conn, request)
+    where, params = search.filter_sql(conn, compiled.filters)
+    if query is None:
+        sql, bound = f"FROM articles a WHERE 1{where}", params
+    else:
+        sql = (
+            "FROM search_index JOIN articles a ON a.seq = search_index.rowid WHERE search_index MATCH ?"
+            + where
+        )
+        bound = [compiled.expression, *params]
+    expected = tuple(conn.execute(f"SELECT count(*), count(DISTINCT {story_sql()}) {sql}", bound).fetchone())
+    for plan in PLANS if where and query else [None]:
+        if plan:
+            monkeypatch.setattr(search, "choose_plan", lambda *_a, plan=plan: plan)
+        halves.clear()
+        assert (count_matches(conn, request), count_articles_and_stories(conn, request)) == (
+            expected[0],
+            expected,
+        )
+        assert [h is not None for h in halves] == [parts == 2] * 2
+    assert (expected[0] > 0) == (query != "zzznothing")
+    if query == "said" and not filters:
+        assert expected[1] < expected[0] - 100  # stories with several matching articles
     conn.close()

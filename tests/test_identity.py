@@ -112,10 +112,10 @@ def test_an_archive_made_by_0_1_0_is_migrated_and_its_old_ids_still_resolve(run,
     migrations = [r["name"] for r in rows(path, "SELECT name FROM _newscli_migrations ORDER BY name")]
     assert migrations == [
         "m001_articles", "m002_tags_extra", "m003_article_ids_from_text_not_date_form", "m004_search_index",
-        "m005_stories", "m006_dates_by_seq",
+        "m005_stories", "m006_dates_by_seq", "m007_story_copies",
     ]  # fmt: skip
     indexes = {r["name"] for r in rows(path, "SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert "idx_articles_seq_published" in indexes
+    assert {"idx_articles_seq_published", "idx_stories_copies"} <= indexes
     # Every article of the old archive was filed under a story when it was opened.
     assert rows(path, "SELECT count(*) AS n FROM stories")[0]["n"] == len(after)
 

@@ -209,7 +209,7 @@ def test_show_highlight_uses_reverse_video_on_a_terminal():
     [("vistula", {}), ("vistula", {"sources": ("wire",)}), ("villages", {"since": "2024-01-01"}),
      ("zanzibar", {})],
 )  # fmt: skip
-def test_articles_and_stories_counted_in_one_pass_as_in_two(copies_db, query, filters):
+def test_articles_and_stories_counted_as_the_articles_listed_count_them(copies_db, query, filters):
     from newscli.archive import connect_readonly
     from newscli.filters import Filters
     from newscli.search import SearchRequest, count_articles_and_stories, count_matches, search_articles
@@ -222,3 +222,19 @@ def test_articles_and_stories_counted_in_one_pass_as_in_two(copies_db, query, fi
     assert both == (len(every), len({r["story"] for r in every}))  # as the articles listed say
     if query == "vistula" and not filters:
         assert both == (5, 3)
+
+
+def test_stories_are_counted_from_the_copies_alone(copies_db):
+    """The stories with copies are read from the partial index of the copies (none in an
+    archive without copies), not from the story of every match."""
+    from newscli.archive import STORY_COPIES, connect_readonly
+
+    conn = connect_readonly(copies_db)
+    plan = " ".join(
+        r[3] for r in conn.execute("EXPLAIN QUERY PLAN SELECT DISTINCT story FROM stories WHERE story != seq")
+    )
+    assert f"COVERING INDEX {STORY_COPIES}" in plan
+    copies = conn.execute(
+        f"SELECT count(*) FROM stories INDEXED BY {STORY_COPIES} WHERE story != seq"
+    ).fetchone()[0]
+    assert copies == 2  # the re-sent and the edited copy
