@@ -58,6 +58,12 @@ QUERIES: dict[str, dict] = {
     "very common term": {"query": COMMON_WORD, "since": None, "until": None},
     "term + date filter": {"query": "election", "since": "2010-01-01", "until": "2012-12-31"},
 }
+# Queries over words every corpus has (ANCHOR_WORDS) and dates alone: nothing is put into
+# the articles for them, so run.py measures them on corpora made before they were added.
+FILTER_QUERIES: dict[str, dict] = {
+    "term + one month": {"query": "election", "since": "2021-03-01", "until": "2021-03-31"},
+}
+QUERIES.update(FILTER_QUERIES)
 # Word for `newscli timeline WORD`.
 TIMELINE_WORD = "government"
 

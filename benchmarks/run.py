@@ -229,6 +229,7 @@ class Bench:
         self.table = Table()
         self.corpus = corpus.generate(args.n, args.seed, log=print)
         self.manifest = corpus.load_manifest(self.corpus)
+        self.manifest["queries"] = {**self.manifest["queries"], **corpus.FILTER_QUERIES}
         self.jsonl = self.corpus / self.manifest["jsonl"]
         self.txt = self.corpus / self.manifest["txt_dir"]
         self.newscli_db = self.work / "newscli.db"
