@@ -209,6 +209,14 @@ class ImportStat:
     note: str = ""
 
 
+def load_average() -> str:
+    """The 1-minute load average, as RESULTS.md prints it ('unknown' where the OS has none)."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except (AttributeError, OSError):
+        return "unknown"
+
+
 class Bench:
     def __init__(self, args: argparse.Namespace):
         self.args = args
@@ -216,6 +224,7 @@ class Bench:
         self.runs = args.runs
         self.import_runs = args.import_runs or (args.runs if args.n < 200_000 else 1)
         self.latency_runs = max(20, 4 * args.runs)
+        self.load_at_start = load_average()
         self.newscli = shlex.split(args.newscli) if args.newscli else console_script("newscli", "newscli")
         self.sqlite_utils = console_script("sqlite-utils", "sqlite_utils")
         # Whole-process rows time newscli as installed, its modules compiled to bytecode (pip
@@ -914,14 +923,16 @@ def machine_description(bench: Bench) -> list[str]:
     rg_version = (
         subprocess.run([rg, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
         if rg
-        else "absent"
+        else "ripgrep absent"
     )
     m = bench.manifest
     return [
-        f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; commit {commit}",
+        f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; commit {commit}; load average "
+        f"{bench.load_at_start} at the start, {load_average()} at the end (1-minute averages)",
         f"- Machine: {cpu}; {os.cpu_count()} cores; {ram} RAM; {platform.platform()}",
-        f"- Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}; "
-        f"newscli {version('newscli')}; sqlite-utils {version('sqlite-utils')}; {rg_version}",
+        f"- Python {platform.python_version()}; SQLite {sqlite3.sqlite_version} (writes and most "
+        f"reads); apsw {version('apsw')} (its SQLite ranks and counts); newscli {version('newscli')}; "
+        f"sqlite-utils {version('sqlite-utils')}; {rg_version}",
         f"- Corpus: {m['n']:,} articles, seed {m['seed']}, {m['vocabulary']} vocabulary; "
         f"JSONL {m['jsonl_bytes'] / 1e6:,.1f} MB, .txt {m['txt_bytes'] / 1e6:,.1f} MB",
         f"- Sections measured: {', '.join(bench.sections)}"
