@@ -209,6 +209,12 @@ class ImportStat:
     note: str = ""
 
 
+# Before each timed section the run waits (up to SETTLE_MAX_S) for the 1-minute load
+# average to fall below SETTLE_LOAD (Bench.settle).
+SETTLE_LOAD = 0.5
+SETTLE_MAX_S = 180
+
+
 def load_average() -> str:
     """The 1-minute load average, as RESULTS.md prints it ('unknown' where the OS has none)."""
     try:
@@ -225,6 +231,7 @@ class Bench:
         self.import_runs = args.import_runs or (args.runs if args.n < 200_000 else 1)
         self.latency_runs = max(20, 4 * args.runs)
         self.load_at_start = load_average()
+        self.section_loads: list[str] = []
         self.newscli = shlex.split(args.newscli) if args.newscli else console_script("newscli", "newscli")
         self.sqlite_utils = console_script("sqlite-utils", "sqlite_utils")
         # Whole-process rows time newscli as installed, its modules compiled to bytecode (pip
@@ -769,16 +776,33 @@ class Bench:
     def run(self) -> str:
         self.sections = self.args.only
         if "import" in self.sections:
+            self.settle("import")
             self.import_section()
         if set(self.sections) - {"import"}:
             self.prepare_search_db()
         if "search" in self.sections:
+            self.settle("search")
             self.search_section()
         if "latency" in self.sections:
+            self.settle("latency")
             self.latency_section()
         if "commands" in self.sections:
+            self.settle("commands")
             self.commands_section()
         return self.report()
+
+    def settle(self, section: str) -> None:
+        """Wait, up to SETTLE_MAX_S, for the 1-minute load average to fall below SETTLE_LOAD
+        before a timed section, and note it: newscli ranks and counts in two halves only
+        while a core is idle by that average, which an import's two processes deny for a
+        minute or more after they end (at 1,000,000 articles `said` then ranks in one part)."""
+        waited = 0
+        while waited < SETTLE_MAX_S and load_average() != "unknown" and float(load_average()) >= SETTLE_LOAD:
+            time.sleep(5)
+            waited += 5
+        self.section_loads.append(
+            f"{section} {load_average()}" + (f" (after waiting {waited} s)" if waited else "")
+        )
 
     def report(self) -> str:
         lines = [f"## N = {self.n:,}", "", *machine_description(self), "", self.table.markdown()]
@@ -928,7 +952,8 @@ def machine_description(bench: Bench) -> list[str]:
     m = bench.manifest
     return [
         f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; commit {commit}; load average "
-        f"{bench.load_at_start} at the start, {load_average()} at the end (1-minute averages)",
+        f"{bench.load_at_start} at the start, {load_average()} at the end (1-minute averages); "
+        f"at the start of each section: {', '.join(bench.section_loads) or 'none run'}",
         f"- Machine: {cpu}; {os.cpu_count()} cores; {ram} RAM; {platform.platform()}",
         f"- Python {platform.python_version()}; SQLite {sqlite3.sqlite_version} (writes and most "
         f"reads); apsw {version('apsw')} (its SQLite ranks and counts); newscli {version('newscli')}; "
