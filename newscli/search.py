@@ -237,6 +237,15 @@ def choose_plan(conn: sqlite3.Connection, expression: str, filters: Filters | No
     return "scan"
 
 
+def resolve_plan(conn: sqlite3.Connection, compiled: CompiledQuery, plan: str | None = None) -> str | None:
+    """The plan matching_sql reads `compiled` by, chosen once for callers that build its SQL
+    more than once: `plan` when given, else choose_plan's when there are words and filters,
+    else None (there is no choice to make)."""
+    if plan or compiled.expression is None or not compiled.filters:
+        return plan
+    return choose_plan(conn, compiled.expression, compiled.filters)
+
+
 def _within(where: str) -> str:
     """The condition of the "within" plan: the index's row among the articles passing the
     filters (`+`: a set made once, not an FTS5 lookup per article)."""
@@ -317,9 +326,7 @@ def count_matches(
         whole, params = f"FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?", [compiled.expression]
         halves = f"{whole} AND {SEARCH_TABLE}.rowid BETWEEN ? AND ?"
     else:
-        plan = (
-            None if compiled.expression is None else choose_plan(conn, compiled.expression, compiled.filters)
-        )
+        plan = resolve_plan(conn, compiled)
         whole, params = matching_sql(conn, compiled, plan, dates_only=True)
         halves, _ = matching_sql(conn, compiled, plan, dates_only=True, seq_range=True)
     # Each half of the seqs counted at once, on its own core, when one is idle (as

@@ -454,6 +454,22 @@ def test_join_and_scan_plans_count_the_same(timeline_db, query, options):
             assert (other.periods, other.undated) == (expected.periods, expected.undated)
 
 
+def test_a_timeline_chooses_its_plan_once_a_query(timeline_db, monkeypatch):
+    """Its two statements (the halves of the seqs, and the whole) share one plan: choose_plan
+    reads the index, so it runs once for each query counted, not once a statement."""
+    from newscli import search
+
+    chosen = []
+    choose = search.choose_plan
+    monkeypatch.setattr(search, "choose_plan", lambda *a: chosen.append(choose(*a)) or chosen[-1])
+    conn = connect_readonly(timeline_db)
+    chart = build_timeline(conn, req("the", since="2021-01-01", until="2022-12-31"), by="year")
+    assert chart.total > 0
+    assert len(chosen) == 1
+    build_timeline(conn, req("the"), by="year")  # no filters: no choice to make
+    assert len(chosen) == 1
+
+
 @pytest.mark.parametrize("piece", [1, 3, 11, 1 << 20])
 def test_days_handed_over_joined_count_as_a_group_by_would(tmp_path, piece, monkeypatch):
     """Dates written by other programs, commas and all, count as SQLite's GROUP BY of the
