@@ -215,12 +215,18 @@ SETTLE_LOAD = 0.5
 SETTLE_MAX_S = 180
 
 
-def load_average() -> str:
-    """The 1-minute load average, as RESULTS.md prints it ('unknown' where the OS has none)."""
+def load_1min() -> float | None:
+    """The 1-minute load average; None where the OS has none."""
     try:
-        return f"{os.getloadavg()[0]:.2f}"
+        return os.getloadavg()[0]
     except (AttributeError, OSError):
-        return "unknown"
+        return None
+
+
+def load_average() -> str:
+    """The 1-minute load average as RESULTS.md prints it."""
+    load = load_1min()
+    return "unknown" if load is None else f"{load:.2f}"
 
 
 class Bench:
@@ -797,7 +803,7 @@ class Bench:
         while a core is idle by that average, which an import's two processes deny for a
         minute or more after they end (at 1,000,000 articles `said` then ranks in one part)."""
         waited = 0
-        while waited < SETTLE_MAX_S and load_average() != "unknown" and float(load_average()) >= SETTLE_LOAD:
+        while waited < SETTLE_MAX_S and (load := load_1min()) is not None and load >= SETTLE_LOAD:
             time.sleep(5)
             waited += 5
         self.section_loads.append(
